@@ -1,0 +1,217 @@
+"""The exception hierarchy and the pure mapping from an HTTP answer to an exception.
+
+The names and the status mapping are the official SDK's, so ``except ScaleDuplicateResource``
+keeps working after a switch. What the SDK lacks is added as subclasses of the same base:
+403, transport failures and unparseable responses, and every error carries the request it
+belongs to and how many retries were spent on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from html import unescape
+from typing import Any
+
+__all__ = [
+    "ScaleDuplicateResource",
+    "ScaleException",
+    "ScaleForbidden",
+    "ScaleInternalError",
+    "ScaleInvalidRequest",
+    "ScaleInvalidResponse",
+    "ScaleNotEnabled",
+    "ScaleResourceNotFound",
+    "ScaleServiceUnavailable",
+    "ScaleTimeoutError",
+    "ScaleTooManyRequests",
+    "ScaleTransportError",
+    "ScaleUnauthorized",
+]
+
+_MAX_MESSAGE = 300
+
+
+class ScaleException(Exception):
+    """Base class of every error this client raises about the API.
+
+    ``code`` is the HTTP status (``None`` when no response was received), ``message`` the
+    server's own words. ``method`` and ``path`` name the request, ``retries`` counts the
+    retries spent before giving up.
+    """
+
+    code: int | None = None
+    #: The server's ``Retry-After`` advice in seconds, when the response carried one.
+    retry_after: float | None = None
+
+    def __init__(
+        self,
+        message: str = "",
+        errcode: int | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        retries: int = 0,
+    ) -> None:
+        self.message = message or type(self).__name__
+        if errcode is not None:
+            self.code = errcode
+        self.method = method
+        self.path = path
+        self.retries = retries
+        super().__init__(self.message)
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, an alias of ``code``."""
+        return self.code
+
+    def __str__(self) -> str:
+        head = f"<Response [{self.code}]>" if self.code is not None else "<Response>"
+        text = f"{head} {self.message}"
+        if self.method and self.path:
+            text += f" ({self.method} {self.path}"
+            text += f", after {self.retries} retries)" if self.retries else ")"
+        return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class ScaleInvalidRequest(ScaleException):
+    """400: a parameter is missing or invalid (also raised before sending bad arguments)."""
+
+    code = 400
+
+
+class ScaleUnauthorized(ScaleException):
+    """401: the API key is missing or not valid."""
+
+    code = 401
+
+
+class ScaleNotEnabled(ScaleException):
+    """402: the account must contact sales before using this task type or endpoint."""
+
+    code = 402
+
+
+class ScaleForbidden(ScaleException):
+    """403: the key is valid but not allowed to do this (the SDK gives a bare ScaleException)."""
+
+    code = 403
+
+
+class ScaleResourceNotFound(ScaleException):
+    """404: no such task, batch, project or group."""
+
+    code = 404
+
+
+class ScaleDuplicateResource(ScaleException):
+    """409: the ``unique_id``, idempotency key, project name or batch name is taken."""
+
+    code = 409
+
+
+class ScaleTooManyRequests(ScaleException):
+    """429: rate limited. ``retry_after`` holds the server's advice in seconds, if any."""
+
+    code = 429
+
+
+class ScaleInternalError(ScaleException):
+    """500: the server failed. For creates the object may have been stored all the same."""
+
+    code = 500
+
+
+class ScaleServiceUnavailable(ScaleException):
+    """503: the server is overloaded or queueing timed out."""
+
+    code = 503
+
+
+class ScaleTimeoutError(ScaleException):
+    """504: the gateway gave up waiting (a server-side timeout, not a client one)."""
+
+    code = 504
+
+
+class ScaleTransportError(ScaleException):
+    """No usable response: connection refused or reset, TLS failure, or a client-side timeout.
+
+    ``sent`` is False only when the request provably never reached the server (for example,
+    the connection was refused), which is what makes a retry of a create safe.
+    """
+
+    def __init__(self, message: str = "", *, sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.sent = sent
+
+
+class ScaleInvalidResponse(ScaleException):
+    """A 2xx response whose body is not what the endpoint documents (bad JSON, wrong shape)."""
+
+
+STATUS_ERRORS: Mapping[int, type[ScaleException]] = {
+    cls.code: cls
+    for cls in (
+        ScaleInvalidRequest,
+        ScaleUnauthorized,
+        ScaleNotEnabled,
+        ScaleForbidden,
+        ScaleResourceNotFound,
+        ScaleDuplicateResource,
+        ScaleTooManyRequests,
+        ScaleInternalError,
+        ScaleServiceUnavailable,
+        ScaleTimeoutError,
+    )
+    if cls.code is not None
+}
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+def error_message(body: bytes, reason: str = "") -> str:
+    """Extract a readable message from an error body, whatever its shape.
+
+    JSON bodies give their ``error`` (Scale) or ``detail`` (DRF) field; HTML pages are
+    reduced to their text; anything else is shown as text, shortened.
+    """
+    text = body.decode("utf-8", errors="replace").strip()
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for key in ("error", "detail", "message"):
+            if data.get(key):
+                value = data[key]
+                return _shorten(value if isinstance(value, str) else json.dumps(value))
+    if text.startswith("<") or "<html" in text[:200].lower():
+        text = unescape(_TAG.sub(" ", text))
+    text = _SPACE.sub(" ", text).strip()
+    return _shorten(text) or reason
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+def error_for_status(
+    status: int,
+    message: str,
+    *,
+    method: str | None = None,
+    path: str | None = None,
+    retry_after: float | None = None,
+) -> ScaleException:
+    """Build the exception for a non-2xx status; unknown statuses give a plain ScaleException."""
+    cls = STATUS_ERRORS.get(status, ScaleException)
+    exc = cls(message, status, method=method, path=path)
+    exc.retry_after = retry_after
+    return exc

@@ -1,0 +1,280 @@
+"""The only module that touches httpx: connection pool, TLS, proxies, timeouts, transport choice.
+
+Keeping httpx behind this seam means the rest of the client speaks in plain values
+(``RawResponse``, ``TransportFailure``), and a move to another HTTP library is one file.
+
+On asyncio the default transport is ``httpx-aiohttp``: httpx's own pool loses most of its
+throughput beyond a few dozen requests in flight, which is exactly where bulk jobs live. On trio
+httpx's own transport is used, and callers may always pass their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
+
+import anyio
+import attrs
+import httpx
+
+__all__ = [
+    "Cert",
+    "HttpSession",
+    "HttpSettings",
+    "Proxies",
+    "RawResponse",
+    "Timeout",
+    "Transport",
+    "TransportFailure",
+    "Verify",
+]
+
+#: What ``transport=`` accepts: any httpx async transport (``httpx.MockTransport``,
+#: ``httpx.ASGITransport``, ``httpx.AsyncHTTPTransport``, ...).
+Transport: TypeAlias = httpx.AsyncBaseTransport
+
+Proxies: TypeAlias = "str | Mapping[str, str] | None"
+Verify: TypeAlias = "bool | str | ssl.SSLContext | None"
+Cert: TypeAlias = "str | tuple[str, str] | tuple[str, str, str] | None"
+
+
+@attrs.frozen
+class Timeout:
+    """Per-phase time limits in seconds; none of them may be infinite.
+
+    ``pool`` bounds the wait for a free connection, which the client's own concurrency limit
+    keeps near zero.
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    write: float = 60.0
+    pool: float = 30.0
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 < value < float("inf")):
+                raise ValueError(f"Timeout.{name} must be a positive number, got {value!r}")
+
+    @classmethod
+    def of(cls, value: float | Timeout | None) -> Timeout:
+        """Normalise the ``timeout=`` argument: None means the defaults, a number every phase."""
+        if value is None:
+            return cls()
+        if isinstance(value, Timeout):
+            return value
+        return cls(connect=value, read=value, write=value, pool=value)
+
+
+@attrs.frozen(kw_only=True)
+class HttpSettings:
+    """Everything needed to open the connection pool. The key stays out of ``repr``."""
+
+    api_key: str = attrs.field(repr=False)
+    user_agent: str
+    timeout: Timeout
+    max_connections: int
+    verify: Verify = None
+    cert: Cert = None
+    proxies: Proxies = None
+    transport: Transport | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class RawResponse:
+    """A complete HTTP response, body read; header names are lower case."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    reason: str = ""
+
+
+class TransportFailure(Exception):
+    """No response was received. ``sent`` is False when the server provably saw nothing."""
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+def running_on_asyncio() -> bool:
+    """True inside an asyncio event loop (as opposed to trio)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
+    """The TLS context for ``verify``/``cert``; ``verify=False`` really turns checks off."""
+    if isinstance(verify, ssl.SSLContext):
+        ctx = verify
+    elif isinstance(verify, str):
+        if os.path.isdir(verify):
+            ctx = ssl.create_default_context(capath=verify)
+        else:
+            ctx = ssl.create_default_context(cafile=verify)
+    else:
+        ctx = httpx.create_ssl_context(verify=verify is not False)
+    if cert is not None:
+        if isinstance(cert, str):
+            ctx.load_cert_chain(cert)
+        elif len(cert) == 2:
+            ctx.load_cert_chain(cert[0], cert[1])
+        else:
+            ctx.load_cert_chain(cert[0], cert[1], cert[2])
+    return ctx
+
+
+def proxy_mounts(proxies: Proxies) -> dict[str, str]:
+    """Normalise requests-style proxies (``{"https": url}``) to httpx mount patterns."""
+    if proxies is None:
+        return {}
+    if isinstance(proxies, str):
+        return {"all://": proxies}
+    mounts: dict[str, str] = {}
+    for key, url in proxies.items():
+        if not url:
+            continue
+        pattern = key if "://" in key else f"{key}://"
+        mounts[pattern] = url
+    return mounts
+
+
+def _limits(max_connections: int) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=30.0,
+    )
+
+
+def _make_transport(
+    ctx: ssl.SSLContext, limits: httpx.Limits, proxy: str | None = None
+) -> httpx.AsyncBaseTransport:
+    if running_on_asyncio():
+        from httpx_aiohttp import AiohttpTransport
+
+        transport: httpx.AsyncBaseTransport = AiohttpTransport(
+            verify=ctx, limits=limits, proxy=httpx.Proxy(proxy) if proxy else None
+        )
+        return transport
+    return httpx.AsyncHTTPTransport(verify=ctx, limits=limits, proxy=proxy)
+
+
+def _open_client(settings: HttpSettings) -> httpx.AsyncClient:
+    ctx = ssl_context(settings.verify, settings.cert)
+    limits = _limits(settings.max_connections)
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
+        pattern: _make_transport(ctx, limits, url)
+        for pattern, url in proxy_mounts(settings.proxies).items()
+    }
+    t = settings.timeout
+    return httpx.AsyncClient(
+        auth=httpx.BasicAuth(settings.api_key, ""),
+        headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
+        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+        limits=limits,
+        transport=settings.transport or _make_transport(ctx, limits),
+        mounts=mounts or None,
+        follow_redirects=False,
+        # Like the official SDK, honour HTTP(S)_PROXY / NO_PROXY when no proxies are given.
+        trust_env=not settings.proxies,
+    )
+
+
+def _provably_unsent(exc: httpx.TransportError) -> bool:
+    """Whether the request never reached the server (so even a create may be retried)."""
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.startswith("aiohttp"):
+        # httpx-aiohttp maps every aiohttp connection error, even a server hang-up after
+        # the request was sent, to ConnectTimeout: judge by the original exception.
+        import aiohttp
+
+        return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class HttpSession:
+    """A lazily opened httpx client bound to the event loop that first uses it.
+
+    A concurrency limit in front of the pool means requests wait here, never inside the
+    pool, so a pool timeout cannot fire merely because a bulk job is busy.
+    """
+
+    def __init__(self, settings: HttpSettings) -> None:
+        self.settings = settings
+        self._client: httpx.AsyncClient | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    def __repr__(self) -> str:
+        state = "open" if self._client is not None else "idle"
+        return f"<HttpSession {state} max_connections={self.settings.max_connections}>"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the pool has been opened and not yet closed."""
+        return self._client is not None
+
+    def _ensure_open(self) -> tuple[httpx.AsyncClient, anyio.CapacityLimiter]:
+        if self._client is None or self._limiter is None:
+            self._client = _open_client(self.settings)
+            self._limiter = anyio.CapacityLimiter(self.settings.max_connections)
+        return self._client, self._limiter
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Sequence[tuple[str, str]] | None = None,
+        content: bytes | None = None,
+        files: Mapping[str, tuple[str, bytes]] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> RawResponse:
+        """Send one request and read the whole response; no retries here."""
+        client, limiter = self._ensure_open()
+        async with limiter:
+            try:
+                response = await client.request(
+                    method,
+                    url,
+                    params=params,
+                    content=content,
+                    files=files,
+                    data=data,
+                    headers=headers,
+                )
+            except httpx.TransportError as exc:
+                message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                raise TransportFailure(message, sent=not _provably_unsent(exc)) from exc
+        return RawResponse(
+            status=response.status_code,
+            headers={k.lower(): v for k, v in response.headers.items()},
+            content=response.content,
+            reason=response.reason_phrase,
+        )
+
+    def forget(self) -> None:
+        """Drop the pool without closing it: after fork() its sockets belong to the parent."""
+        self._client = None
+        self._limiter = None
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        client, self._client, self._limiter = self._client, None, None
+        if client is not None:
+            await client.aclose()
+
+    async def __aenter__(self) -> HttpSession:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.aclose()

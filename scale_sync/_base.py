@@ -1,0 +1,63 @@
+"""What every generated sync class stands on: the portal plumbing, no API logic."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+from scale_async import AsyncScaleClient
+
+from ._convert import to_sync
+from ._portal import PortalRunner
+
+__all__ = ["SyncClientBase", "SyncModelMixin"]
+
+S = TypeVar("S", bound="SyncClientBase")
+
+
+class SyncClientBase:
+    """Holds the async client and the loop thread it runs on.
+
+    ``close()`` (or leaving a ``with`` block) closes the connections and stops the thread.
+    """
+
+    def __init__(self, async_client: AsyncScaleClient) -> None:
+        self._async = async_client
+        self._runner = PortalRunner(
+            on_fork=async_client._forget_connections, on_close=async_client.aclose
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._async.base_url}>"
+
+    @property
+    def async_client(self) -> AsyncScaleClient:
+        """The async client this one drives (use it from async code, not from here)."""
+        return self._async
+
+    def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
+
+    def _iterate(self, pages: Any) -> Iterator[Any]:
+        return self._runner.iterate(pages.pages(), lambda page: to_sync(page, self._runner))
+
+    def close(self) -> None:
+        """Close the connections and stop the event loop thread."""
+        self._runner.close()
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class SyncModelMixin:
+    """Runs a model's async helper on the loop of the sync client that produced the model."""
+
+    _runner: Any
+
+    def _run(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        if self._runner is None:
+            raise RuntimeError(f"this {type(self).__name__} is not bound to a sync client")
+        return to_sync(self._runner.call(func, self, *args, **kwargs), self._runner)

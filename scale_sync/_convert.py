@@ -1,0 +1,35 @@
+"""Turning the async core's results into their sync twins, bound to the sync client's loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from scale_async._model import Model
+from scale_async._pages import Paginator
+
+__all__ = ["register_twin", "to_sync"]
+
+_twins: dict[type, type] = {}
+
+
+def register_twin(async_cls: type, sync_cls: type) -> None:
+    """Declare that results of type ``async_cls`` reach sync callers as ``sync_cls``."""
+    _twins[async_cls] = sync_cls
+
+
+def to_sync(value: Any, runner: Any) -> Any:
+    """``value`` with every model and page replaced by its sync twin (recursively)."""
+    twin = _twins.get(type(value))
+    if twin is not None and isinstance(value, Model):
+        copy = twin(**{f.alias: getattr(value, f.name) for f in attrs.fields(type(value))})
+        copy._runner = runner
+        return copy
+    if twin is not None and isinstance(value, Paginator):
+        return value._map_into(twin, lambda item: to_sync(item, runner))
+    if isinstance(value, list):
+        return [to_sync(item, runner) for item in value]
+    if isinstance(value, dict):
+        return {key: to_sync(item, runner) for key, item in value.items()}
+    return value

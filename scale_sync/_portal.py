@@ -1,0 +1,183 @@
+"""One long-lived event loop thread per sync client, reached through an anyio blocking portal.
+
+The sync layer runs the async core unchanged on this loop, so retries, pagination and bulk
+concurrency behave exactly as they do for async callers. Rules learnt the hard way:
+
+* one portal per client, started on first use: a portal per call costs ~30 ms;
+* the loop thread is a daemon, so a client nobody closed cannot hang interpreter exit;
+* after ``fork()`` the child starts its own loop (the inherited one has no thread);
+* a call from the loop thread itself is refused with a clear error instead of a deadlock;
+* Ctrl-C in the caller cancels the work running in the loop.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import os
+import threading
+import weakref
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Future
+from typing import Any, ParamSpec, TypeVar
+
+import anyio
+from anyio.from_thread import BlockingPortal
+
+__all__ = ["PortalRunner"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+_live_runners: weakref.WeakSet[PortalRunner] = weakref.WeakSet()
+
+
+class PortalRunner:
+    """Runs coroutines for one sync client on a private event loop thread."""
+
+    def __init__(
+        self,
+        *,
+        backend: str = "asyncio",
+        on_fork: Callable[[], None] | None = None,
+        on_close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._backend = backend
+        self._on_fork = on_fork
+        self._on_close = on_close
+        self._lock = threading.Lock()
+        self._portal: BlockingPortal | None = None
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        _live_runners.add(self)
+
+    def __repr__(self) -> str:
+        state = "running" if self._portal is not None else "idle"
+        return f"<PortalRunner {self._backend} {state}>"
+
+    @property
+    def running(self) -> bool:
+        """Whether the loop thread is up."""
+        return self._portal is not None
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The loop thread, when running."""
+        return self._thread
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:
+            # The parent's loop thread did not survive the fork; its sockets are the
+            # parent's. Forget both without touching them and start afresh.
+            self._pid = os.getpid()
+            self._portal = None
+            self._thread = None
+            self._lock = threading.Lock()
+            if self._on_fork is not None:
+                self._on_fork()
+
+    def _ensure_started(self) -> BlockingPortal:
+        self._check_fork()
+        portal = self._portal
+        if portal is not None:
+            return portal
+        with self._lock:
+            if self._portal is None:
+                self._start()
+            assert self._portal is not None
+            return self._portal
+
+    def _start(self) -> None:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def serve() -> None:
+            try:
+                async with BlockingPortal() as portal:
+                    self._portal = portal
+                    ready.set()
+                    await portal.sleep_until_stopped()
+            finally:
+                ready.set()
+
+        def run() -> None:
+            try:
+                anyio.run(serve, backend=self._backend)
+            except BaseException as exc:  # pragma: no cover - surfaced to the caller below
+                failure.append(exc)
+                ready.set()
+
+        thread = threading.Thread(target=run, name="scale-sync-loop", daemon=True)
+        thread.start()
+        ready.wait()
+        if failure:  # pragma: no cover
+            raise RuntimeError("the scale_sync event loop failed to start") from failure[0]
+        self._thread = thread
+
+    def _refuse_reentry(self) -> None:
+        if self._thread is not None and threading.current_thread() is self._thread:
+            raise RuntimeError(
+                "scale_sync client called from its own event loop thread (for instance from "
+                "a progress callback); use the AsyncScaleClient with await there instead"
+            )
+
+    def call(self, func: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``await func(*args, **kwargs)`` on the loop and return its result."""
+        self._refuse_reentry()
+        portal = self._ensure_started()
+        future: Future[T] = portal.start_task_soon(functools.partial(func, *args, **kwargs))
+        try:
+            return future.result()
+        except BaseException:
+            # KeyboardInterrupt (or any other interruption of the wait): stop the work too.
+            future.cancel()
+            raise
+
+    def iterate(self, pages: Any, convert: Callable[[Any], list[T]]) -> Iterator[T]:
+        """Yield the items of an async page iterator, crossing the portal once per page.
+
+        Leaving the loop early (``break``, an exception, garbage collection) closes the
+        async iterator on its loop.
+        """
+        try:
+            while True:
+                page = self.call(_next_or_none, pages)
+                if page is None:
+                    return
+                yield from convert(page)
+        finally:
+            if self._portal is not None and hasattr(pages, "aclose"):
+                self.call(pages.aclose)
+
+    def close(self) -> None:
+        """Run the client's cleanup on the loop, then stop the loop and join its thread."""
+        self._check_fork()
+        with self._lock:
+            portal, thread = self._portal, self._thread
+            if portal is None:
+                return
+            self._refuse_reentry()
+            try:
+                if self._on_close is not None:
+                    portal.call(self._on_close)
+            finally:
+                portal.call(portal.stop, True)
+                self._portal = None
+                self._thread = None
+                if thread is not None:
+                    thread.join(timeout=10)
+
+
+async def _next_or_none(pages: Any) -> Any:
+    try:
+        return await pages.__anext__()
+    except StopAsyncIteration:
+        return None
+
+
+@atexit.register
+def _close_all() -> None:  # pragma: no cover - runs at interpreter exit
+    for runner in list(_live_runners):
+        with contextlib.suppress(Exception):
+            runner.close()

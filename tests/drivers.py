@@ -1,0 +1,113 @@
+"""Run the same scenario through the async client and through the sync client.
+
+The sync client is called from a worker thread, so a behaviour test stays one async function
+while exercising the whole sync path: portal, generated facade, conversion to sync twins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import httpx
+
+import scale_async
+import scale_sync
+from scale_async import AsyncScaleClient, RetryPolicy
+
+
+class Sleeps:
+    """A fake ``sleep`` for the retry policy: records the waits, never waits."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def fast_policy(sleeps: Sleeps, **overrides: Any) -> RetryPolicy:
+    """A retry policy with no real waiting and no jitter."""
+    options: dict[str, Any] = {"sleep": sleeps, "random": lambda: 0.0, **overrides}
+    return RetryPolicy(**options)
+
+
+class Driver:
+    """Calls client methods by name; ``kind`` is ``"async"`` or ``"sync"``."""
+
+    kind = ""
+    client: Any
+
+    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    async def collect(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        """Consume an iterator method (``get_tasks``) completely."""
+        raise NotImplementedError
+
+    async def method(self, obj: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a model helper (``task.refresh()``), awaiting it on the async side."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def models(self) -> Any:
+        """The package whose model classes this client returns."""
+        return scale_async if self.kind == "async" else scale_sync
+
+
+class AsyncDriver(Driver):
+    kind = "async"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.client = AsyncScaleClient(**kwargs)
+
+    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return await getattr(self.client, name)(*args, **kwargs)
+
+    async def collect(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return [item async for item in getattr(self.client, name)(*args, **kwargs)]
+
+    async def method(self, obj: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        return await getattr(obj, name)(*args, **kwargs)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class SyncDriver(Driver):
+    kind = "sync"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.client = scale_sync.ScaleClient(**kwargs)
+
+    async def _in_thread(self, func: Callable[[], Any]) -> Any:
+        return await anyio.to_thread.run_sync(func)
+
+    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._in_thread(lambda: getattr(self.client, name)(*args, **kwargs))
+
+    async def collect(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return await self._in_thread(lambda: list(getattr(self.client, name)(*args, **kwargs)))
+
+    async def method(self, obj: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._in_thread(lambda: getattr(obj, name)(*args, **kwargs))
+
+    async def aclose(self) -> None:
+        await self._in_thread(self.client.close)
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def make_driver(kind: str, handler: Handler, **kwargs: Any) -> Driver:
+    """A driver whose client talks to ``handler`` in memory."""
+    options: dict[str, Any] = {
+        "api_key": "test_key",
+        "transport": httpx.MockTransport(handler),
+        **kwargs,
+    }
+    return AsyncDriver(**options) if kind == "async" else SyncDriver(**options)

@@ -1,0 +1,98 @@
+"""The sync facade is generated from the async core and must never drift from it."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import scale_async
+import scale_sync
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_generated_facade_is_current() -> None:
+    """Regenerating the facade gives exactly the committed file."""
+    result = subprocess.run(
+        [sys.executable, "scripts/gen_sync.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _public(cls: type) -> dict[str, object]:
+    return {
+        name: func
+        for name, func in vars(cls).items()
+        if not name.startswith("_") and inspect.isfunction(func)
+    }
+
+
+ASYNC_METHODS = sorted(set(_public(scale_async.AsyncScaleClient)) - {"aclose"})
+
+
+def test_every_async_method_has_a_sync_twin() -> None:
+    """No public async method is missing from the sync client."""
+    assert set(ASYNC_METHODS) <= set(_public(scale_sync.ScaleClient))
+
+
+@pytest.mark.parametrize("name", ASYNC_METHODS)
+def test_signatures_and_docstrings_match(name: str) -> None:
+    """Same parameters, defaults and docstring; coroutines became plain functions."""
+    async_method = getattr(scale_async.AsyncScaleClient, name)
+    sync_method = getattr(scale_sync.ScaleClient, name)
+    async_params = inspect.signature(async_method).parameters
+    sync_params = inspect.signature(sync_method).parameters
+    assert list(async_params) == list(sync_params)
+    for key, param in async_params.items():
+        twin = sync_params[key]
+        assert (param.kind, param.default) == (twin.kind, twin.default)
+    assert inspect.getdoc(async_method) == inspect.getdoc(sync_method)
+    assert not inspect.iscoroutinefunction(sync_method)
+
+
+def test_constructor_signature_matches() -> None:
+    """The sync client is constructed with exactly the async client's arguments."""
+    async_params = inspect.signature(scale_async.AsyncScaleClient).parameters
+    sync_params = inspect.signature(scale_sync.ScaleClient).parameters
+    assert [(p.name, p.kind, p.default) for p in async_params.values()] == [
+        (p.name, p.kind, p.default) for p in sync_params.values()
+    ]
+
+
+def test_model_helpers_have_sync_twins() -> None:
+    """Each async helper of Task exists, synchronous, on the sync Task."""
+    helpers = {
+        name for name, func in vars(scale_async.Task).items() if inspect.iscoroutinefunction(func)
+    }
+    assert helpers >= {"refresh", "cancel", "set_metadata", "add_tags"}
+    for name in helpers:
+        method = getattr(scale_sync.Task, name)
+        assert not inspect.iscoroutinefunction(method)
+    assert issubclass(scale_sync.Task, scale_async.Task.__mro__[1])
+
+
+def test_stale_facade_is_detected(tmp_path: Path) -> None:
+    """--check fails on a file that differs from what the generator writes."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import gen_sync
+    finally:
+        sys.path.pop(0)
+    original = gen_sync.TARGET
+    stale = tmp_path / "_generated.py"
+    stale.write_text(gen_sync.render() + "# edited by hand\n")
+    gen_sync.TARGET = stale
+    try:
+        assert gen_sync.main(["--check"]) == 1
+        stale.write_text(gen_sync.render())
+        assert gen_sync.main(["--check"]) == 0
+    finally:
+        gen_sync.TARGET = original
