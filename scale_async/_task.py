@@ -51,6 +51,9 @@ class TaskFields(Model):
 class Task(TaskFields):
     """A Scale task. Its helper methods act on the server and update this object in place."""
 
+    # The sync twin runs these very coroutines on its own instances, so they may only use
+    # fields, ``_client`` and ``_update_from``, never another public method of ``self``.
+
     async def refresh(self) -> None:
         """Reload this task from the server."""
         self._update_from(await self._client.get_task(self.task_id))
@@ -62,7 +65,8 @@ class Task(TaskFields):
     async def audit(self, accepted: bool, comments: str | None = None) -> None:
         """Accept or reject this completed task, then reload it to show the audit."""
         await self._client.audit_task(self.task_id, accepted, comments)
-        await self.refresh()
+        # Not self.refresh(): on a sync twin that name is the blocking version.
+        self._update_from(await self._client.get_task(self.task_id))
 
     async def update_unique_id(self, unique_id: str) -> None:
         """Give this task another ``unique_id``."""
