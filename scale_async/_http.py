@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import anyio
@@ -233,7 +233,7 @@ class HttpSession:
         method: str,
         url: str,
         *,
-        params: Sequence[tuple[str, str]] | None = None,
+        params: list[tuple[str, str]] | None = None,
         content: bytes | None = None,
         files: Mapping[str, tuple[str, bytes]] | None = None,
         data: Mapping[str, str] | None = None,
@@ -246,7 +246,7 @@ class HttpSession:
                 response = await client.request(
                     method,
                     url,
-                    params=params,
+                    params=httpx.QueryParams(params) if params else None,
                     content=content,
                     files=files,
                     data=data,
