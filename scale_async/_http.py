@@ -246,7 +246,7 @@ class HttpSession:
                 response = await client.request(
                     method,
                     url,
-                    params=httpx.QueryParams(params) if params else None,
+                    params=tuple(params) if params else None,
                     content=content,
                     files=files,
                     data=data,
