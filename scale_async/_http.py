@@ -155,6 +155,20 @@ def _limits(max_connections: int) -> httpx.Limits:
     )
 
 
+def _aiohttp_session(ctx: ssl.SSLContext, limits: httpx.Limits) -> Any:
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(
+        ssl=ctx, limit=limits.max_connections or 0, keepalive_timeout=limits.keepalive_expiry
+    )
+    session = aiohttp.ClientSession(connector=connector)
+    # aiohttp silently resends an idempotent request once when a connection drops; the
+    # retry policy must be the only one deciding, so that attempts are counted truthfully.
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
 def _make_transport(
     ctx: ssl.SSLContext, limits: httpx.Limits, proxy: str | None = None
 ) -> httpx.AsyncBaseTransport:
@@ -162,7 +176,10 @@ def _make_transport(
         from httpx_aiohttp import AiohttpTransport
 
         transport: httpx.AsyncBaseTransport = AiohttpTransport(
-            verify=ctx, limits=limits, proxy=httpx.Proxy(proxy) if proxy else None
+            verify=ctx,
+            limits=limits,
+            proxy=httpx.Proxy(proxy) if proxy else None,
+            client=lambda: _aiohttp_session(ctx, limits),
         )
         return transport
     return httpx.AsyncHTTPTransport(verify=ctx, limits=limits, proxy=proxy)
@@ -199,6 +216,19 @@ def _provably_unsent(exc: httpx.TransportError) -> bool:
 
         return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def _describe(exc: BaseException) -> str:
+    """``Kind: reason``, the reason taken from the first exception in the chain that has one.
+
+    httpx errors raised under trio often carry no text of their own; the TLS or socket error
+    underneath says what went wrong.
+    """
+    seen: BaseException | None = exc
+    while seen is not None and not str(seen):
+        seen = seen.__cause__ or seen.__context__
+    reason = str(seen) if seen is not None else ""
+    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
 
 
 class HttpSession:
@@ -253,8 +283,7 @@ class HttpSession:
                     headers=headers,
                 )
             except httpx.TransportError as exc:
-                message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                raise TransportFailure(message, sent=not _provably_unsent(exc)) from exc
+                raise TransportFailure(_describe(exc), sent=not _provably_unsent(exc)) from exc
         return RawResponse(
             status=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},

@@ -121,10 +121,10 @@ def backoff_delay(policy: RetryPolicy, retry_number: int, rand: float) -> float:
     """
     exponent = max(0, retry_number - 1)
     try:
-        base = policy.initial_delay * policy.multiplier**exponent
+        growth = policy.multiplier**exponent
     except OverflowError:
-        base = policy.max_delay
-    base = min(policy.max_delay, base)
+        growth = math.inf
+    base = min(policy.max_delay, policy.initial_delay * growth) if policy.initial_delay else 0.0
     return base * (1.0 - policy.jitter * rand)
 
 

@@ -176,17 +176,19 @@ def _method(
 
 
 def _public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
-    return [
-        (name, func)
-        for name, func in vars(cls).items()
-        if not name.startswith("_") and name not in SKIP and inspect.isfunction(func)
-    ]
+    """Public functions of ``cls`` and its bases, base classes first, in definition order."""
+    found: dict[str, Callable[..., Any]] = {}
+    for klass in reversed(cls.__mro__):
+        for name, func in vars(klass).items():
+            if not name.startswith("_") and name not in SKIP and inspect.isfunction(func):
+                found[name] = func
+    return list(found.items())
 
 
 def _client_class(imports: Imports) -> str:
     cls = scale_async.AsyncScaleClient
     init = cls.__init__
-    namespace = vars(sys.modules[cls.__module__])
+    namespace = vars(sys.modules[init.__module__])
     sig = inspect.signature(init)
     doc = (inspect.getdoc(cls) or "").replace("AsyncScaleClient", "ScaleClient")
     doc = doc.replace("async with ScaleClient() as client:", "with ScaleClient() as client:")

@@ -30,8 +30,8 @@ def test_generated_facade_is_current() -> None:
 def _public(cls: type) -> dict[str, object]:
     return {
         name: func
-        for name, func in vars(cls).items()
-        if not name.startswith("_") and inspect.isfunction(func)
+        for name, func in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
     }
 
 

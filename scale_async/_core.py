@@ -1,0 +1,99 @@
+"""The client's core: configuration, lifecycle, and the plumbing every endpoint uses."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, TypeVar
+
+from ._errors import ScaleException
+from ._http import Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
+from ._model import Model
+from ._requester import Call, Requester
+from ._retry import RetryPolicy
+from ._serde import structure, structure_list
+from ._wire import DEFAULT_BASE_URL, normalise_base_url, user_agent
+
+__all__ = ["ClientCore", "require_text"]
+
+M = TypeVar("M", bound=Model)
+
+
+def require_text(name: str, value: Any) -> str:
+    """Refuse an empty or non-string identifier before any request is made."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+class ClientCore:
+    """Configuration and connection handling shared by every group of endpoints."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        source: str | None = None,
+        api_instance_url: str | None = None,
+        verify: Verify = None,
+        proxies: Proxies = None,
+        cert: Cert = None,
+        *,
+        timeout: float | Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 64,
+        transport: Transport | None = None,
+    ) -> None:
+        key = api_key or os.environ.get("SCALE_API_KEY")
+        if not key:
+            raise ScaleException(
+                "Please provide a valid API Key: pass api_key= or set SCALE_API_KEY."
+            )
+        if not isinstance(max_connections, int) or max_connections < 1:
+            raise ValueError(f"max_connections must be a positive integer, got {max_connections!r}")
+        self.base_url = normalise_base_url(
+            api_instance_url or os.environ.get("SCALE_API_BASE_URL") or DEFAULT_BASE_URL
+        )
+        self.retry = retry or RetryPolicy()
+        settings = HttpSettings(
+            api_key=key,
+            user_agent=user_agent(source),
+            timeout=Timeout.of(timeout),
+            max_connections=max_connections,
+            verify=verify,
+            cert=cert,
+            proxies=proxies,
+            transport=transport,
+        )
+        self._session = HttpSession(settings)
+        self._requester = Requester(self._session, self.base_url, self.retry, key)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.base_url}>"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool. The client reopens one if it is used again."""
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Any:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _forget_connections(self) -> None:
+        """Drop the pool without closing it (after fork the sockets are the parent's)."""
+        self._session.forget()
+
+    async def _call(self, call: Call) -> Any:
+        return await self._requester.call(call)
+
+    async def _one(self, call: Call, cls: type[M]) -> M:
+        """Perform ``call`` and build one ``cls`` bound to this client."""
+        data = await self._call(call)
+        return structure(data, cls, client=self, method=call.method, path=call.path)
+
+    async def _many(self, call: Call, cls: type[M]) -> list[M]:
+        """Perform ``call`` and build a list of ``cls`` from the JSON array it returns."""
+        data = await self._call(call)
+        return structure_list(data, cls, client=self, method=call.method, path=call.path)
