@@ -4,6 +4,7 @@
 ``scale_sync.ScaleClient`` is its synchronous twin.
 """
 
+from ._batch import Batch, Batchlist
 from ._client import AsyncScaleClient
 from ._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
 from ._errors import (
@@ -24,6 +25,8 @@ from ._errors import (
 from ._http import Timeout
 from ._pages import Paginator
 from ._pagination import AsyncPageIterator
+from ._project import Project, TaskTemplate
+from ._quality import EvaluationTask, QualityTask, TrainingTask
 from ._retry import RetryPolicy
 from ._task import Task, Tasklist
 from ._version import __version__
@@ -31,8 +34,13 @@ from ._version import __version__
 __all__ = [
     "AsyncPageIterator",
     "AsyncScaleClient",
+    "Batch",
     "BatchStatus",
+    "Batchlist",
+    "EvaluationTask",
     "Paginator",
+    "Project",
+    "QualityTask",
     "RetryPolicy",
     "ScaleDuplicateResource",
     "ScaleException",
@@ -50,9 +58,11 @@ __all__ = [
     "Task",
     "TaskReviewStatus",
     "TaskStatus",
+    "TaskTemplate",
     "TaskType",
     "Tasklist",
     "TeammateRole",
     "Timeout",
+    "TrainingTask",
     "__version__",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from ._core import ClientCore, require_text
 from ._enums import TaskReviewStatus, TaskStatus, TaskType
 from ._errors import ScaleDuplicateResource, ScaleInvalidResponse
-from ._pagination import AsyncPageIterator
+from ._pagination import AsyncPageIterator, keyset_cursor
 from ._requester import Call
 from ._serde import structure
 from ._task import Task, Tasklist
@@ -224,8 +224,9 @@ class TasksAPI(ClientCore):
             limit=limit,
         )
 
-        async def fetch(token: str | None) -> Tasklist:
-            return await self.tasks(**query, next_token=token)
+        async def fetch(token: str | None) -> tuple[list[Task], str | None]:
+            page = await self.tasks(**query, next_token=token)
+            return list(page), keyset_cursor(page)
 
         return AsyncPageIterator(fetch)
 

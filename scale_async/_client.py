@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from ._api_batches import BatchesAPI
+from ._api_files import FilesAPI
+from ._api_projects import ProjectsAPI
+from ._api_studio import StudioAPI
 from ._api_tasks import TasksAPI
+from ._api_teams import TeamsAPI
 
 __all__ = ["AsyncScaleClient"]
 
 
-class AsyncScaleClient(TasksAPI):
+class AsyncScaleClient(TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
     ``api_key`` defaults to ``$SCALE_API_KEY``; ``api_instance_url`` (which includes ``/v1``)

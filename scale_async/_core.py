@@ -16,6 +16,7 @@ from ._wire import DEFAULT_BASE_URL, normalise_base_url, user_agent
 __all__ = ["ClientCore", "require_text"]
 
 M = TypeVar("M", bound=Model)
+C = TypeVar("C", bound="ClientCore")
 
 
 def require_text(name: str, value: Any) -> str:
@@ -75,7 +76,7 @@ class ClientCore:
         """Close the connection pool. The client reopens one if it is used again."""
         await self._session.aclose()
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self: C) -> C:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -7,8 +7,19 @@ hold; a value the server invents later is kept as a plain string rather than fai
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any, TypeVar
 
-__all__ = ["BatchStatus", "TaskReviewStatus", "TaskStatus", "TaskType", "TeammateRole"]
+__all__ = ["BatchStatus", "TaskReviewStatus", "TaskStatus", "TaskType", "TeammateRole", "tolerant"]
+
+E = TypeVar("E", bound=Enum)
+
+
+def tolerant(enum_cls: type[E], value: Any) -> E | str:
+    """``value`` as a member of ``enum_cls``, or as a plain string if the enum lacks it."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        return str(value)
 
 
 class TaskType(str, Enum):

@@ -1,33 +1,50 @@
 """Iterators over every item of a paged listing, one request per page.
 
 They are plain state machines rather than async generators, so an abandoned loop leaves
-nothing to finalise, and the sync layer can pull whole pages across its portal.
+nothing to finalise, and the sync layer can pull whole pages across its portal. How a page
+leads to the next (a ``next_token``, an offset) is the fetch function's business.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ._errors import ScaleInvalidResponse
 from ._pages import Paginator
 
-__all__ = ["AsyncPageIterator"]
+__all__ = ["AsyncPageIterator", "keyset_cursor", "offset_cursor"]
 
 T = TypeVar("T")
 
-FetchPage = Callable[[str | None], Awaitable[Paginator[T]]]
+#: Fetch the page at a cursor; return its items and the next cursor (None: last page).
+FetchPage = Callable[[Any], Awaitable[tuple[list[T], Any]]]
+
+
+def keyset_cursor(page: Paginator[Any]) -> str | None:
+    """The cursor after a ``next_token`` page, None after the last one."""
+    if not page.has_more:
+        return None
+    if not page.next_token:
+        raise ScaleInvalidResponse("page says has_more but carries no next_token")
+    return page.next_token
+
+
+def offset_cursor(page: Paginator[Any]) -> int | None:
+    """The offset after an offset page, None after the last one."""
+    if not page.has_more:
+        return None
+    if not len(page):
+        raise ScaleInvalidResponse("page says has_more but holds no items")
+    return (page.offset or 0) + len(page)
 
 
 class AsyncPageIterator(AsyncIterator[T], Generic[T]):
-    """All items of a keyset-paged listing (``next_token``), fetched page by page.
+    """All items of a paged listing: ``async for item in it``, or ``it.pages()`` for pages."""
 
-    ``async for item in it`` yields items; ``it.pages()`` yields whole pages.
-    """
-
-    def __init__(self, fetch_page: FetchPage[T]) -> None:
+    def __init__(self, fetch_page: FetchPage[T], first: Any = None) -> None:
         self._fetch_page = fetch_page
-        self._token: str | None = None
+        self._cursor = first
         self._done = False
         self._buffer: list[T] = []
 
@@ -35,14 +52,10 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         """The next page of items, or None once the listing is exhausted."""
         if self._done:
             return None
-        page = await self._fetch_page(self._token)
-        if page.has_more:
-            if not page.next_token:
-                raise ScaleInvalidResponse("page says has_more but carries no next_token")
-            self._token = page.next_token
-        else:
-            self._done = True
-        return list(page)
+        items, cursor = await self._fetch_page(self._cursor)
+        self._cursor = cursor
+        self._done = cursor is None
+        return items
 
     def pages(self) -> AsyncIterator[list[T]]:
         """Iterate over whole pages instead of items."""

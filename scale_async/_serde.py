@@ -16,6 +16,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from ._enums import tolerant
 from ._errors import ScaleInvalidResponse
 from ._model import Model
 
@@ -53,12 +54,7 @@ def _make_tolerant_hook(tp: Any) -> Callable[[Any, Any], Any]:
     assert enum_cls is not None
 
     def hook(value: Any, _: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return enum_cls(value)
-        except ValueError:
-            return str(value)
+        return None if value is None else tolerant(enum_cls, value)
 
     return hook
 

@@ -39,6 +39,23 @@ TASKS_QUERY_KEYS = frozenset(
     }
 )
 
+#: The filters ``GET /batches`` accepts: the SDK's set plus the documented date filters.
+BATCHES_QUERY_KEYS = frozenset(
+    {
+        "start_time",
+        "end_time",
+        "exclude_archived",
+        "status",
+        "project",
+        "limit",
+        "offset",
+        "completed_after",
+        "completed_before",
+        "audited_after",
+        "audited_before",
+    }
+)
+
 
 def segment(value: str) -> str:
     """Quote one path segment: names may hold ``/`` or spaces (``a b/c`` -> ``a%20b%2Fc``)."""

@@ -1,5 +1,6 @@
 """Teams, under the import path of the official SDK (``scaleapi.teams``)."""
 
 from ._enums import TeammateRole
+from ._teammate import Teammate
 
-__all__ = ["TeammateRole"]
+__all__ = ["Teammate", "TeammateRole"]

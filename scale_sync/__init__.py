@@ -7,7 +7,9 @@ exactly as they do for async callers.
 
 from scale_async import (
     BatchStatus,
+    EvaluationTask,
     Paginator,
+    QualityTask,
     RetryPolicy,
     ScaleDuplicateResource,
     ScaleException,
@@ -24,17 +26,24 @@ from scale_async import (
     ScaleUnauthorized,
     TaskReviewStatus,
     TaskStatus,
+    TaskTemplate,
     TaskType,
     TeammateRole,
     Timeout,
+    TrainingTask,
     __version__,
 )
 
-from ._generated import ScaleClient, Task, Tasklist
+from ._generated import Batch, Batchlist, Project, ScaleClient, Task, Tasklist
 
 __all__ = [
+    "Batch",
     "BatchStatus",
+    "Batchlist",
+    "EvaluationTask",
     "Paginator",
+    "Project",
+    "QualityTask",
     "RetryPolicy",
     "ScaleClient",
     "ScaleDuplicateResource",
@@ -53,9 +62,11 @@ __all__ = [
     "Task",
     "TaskReviewStatus",
     "TaskStatus",
+    "TaskTemplate",
     "TaskType",
     "Tasklist",
     "TeammateRole",
     "Timeout",
+    "TrainingTask",
     "__version__",
 ]

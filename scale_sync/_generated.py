@@ -11,16 +11,19 @@ import attrs
 
 import scale_async as _async
 from collections.abc import Iterator
-from scale_async._enums import TaskReviewStatus, TaskStatus, TaskType
+from scale_async._batch import BatchFields
+from scale_async._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType
 from scale_async._http import Cert, Proxies, Timeout, Transport, Verify
 from scale_async._pages import Paginator
+from scale_async._project import ProjectFields, TaskTemplate
+from scale_async._quality import EvaluationTask, TrainingTask
 from scale_async._retry import RetryPolicy
 from scale_async._task import TaskFields
 from scale_sync._base import SyncClientBase, SyncModelMixin
 from scale_sync._convert import register_twin
 from typing import Any, cast
 
-__all__ = ["ScaleClient", "Task", "Tasklist"]
+__all__ = ["ScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project"]
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -94,6 +97,38 @@ class Tasklist(Paginator[Task]):
     """One page of ``GET /tasks``: a list of tasks with ``total``, ``has_more``, ``next_token``."""
 
 
+@attrs.define(kw_only=True, eq=False)
+class Batch(BatchFields, SyncModelMixin):
+    """A batch of tasks. Its helper methods act on the server and update this object."""
+
+    def finalize(
+        self,
+    ) -> Batch:
+        """Finalize this batch (Rapid and Studio) so that work starts; returns it, updated."""
+        return cast("Batch", self._run(_async.Batch.finalize))
+
+    def get_status(
+        self,
+    ) -> dict[str, Any]:
+        """Fetch the status and task counts, store them on this batch, and return them."""
+        return cast("dict[str, Any]", self._run(_async.Batch.get_status))
+
+
+class Batchlist(Paginator[Batch]):
+    """One page of ``GET /batches``: batches with ``total`` (the server's ``totalDocs``)."""
+
+
+@attrs.define(kw_only=True, eq=False)
+class Project(ProjectFields, SyncModelMixin):
+    """A project: a task type with default parameters that its tasks inherit."""
+
+    def get_template(
+        self,
+    ) -> TaskTemplate:
+        """The project's task template (Chat and TextCollection projects only)."""
+        return cast("TaskTemplate", self._run(_async.Project.get_template))
+
+
 class ScaleClient(SyncClientBase):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
@@ -123,6 +158,170 @@ class ScaleClient(SyncClientBase):
         transport: Transport | None = None,
     ) -> None:
         super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+
+    def create_project(
+        self,
+        project_name: str,
+        task_type: TaskType | str,
+        params: dict[str, Any] | None = None,
+        rapid: bool = False,
+        studio: bool = False,
+        dataset_id: str | None = None,
+        pipeline: str | None = None,
+        consensus_attempts: int | None = None,
+    ) -> Project:
+        """Create a project whose tasks inherit ``params``.
+
+        ``pipeline`` (``"standard_task"`` or ``"consensus_task"``) and ``consensus_attempts``
+        apply to Studio projects. Retried on transient failures: a 409 after an ambiguous
+        attempt returns the project that attempt created.
+        """
+        return cast("Project", self._call(self._async.create_project, project_name, task_type, params, rapid, studio, dataset_id, pipeline, consensus_attempts))
+
+    def get_project(
+        self,
+        project_name: str,
+    ) -> Project:
+        """Fetch one project by name."""
+        return cast("Project", self._call(self._async.get_project, project_name))
+
+    def projects(
+        self,
+    ) -> list[Project]:
+        """Every project of the account (the API does not page this list)."""
+        return cast("list[Project]", self._call(self._async.projects))
+
+    def get_projects(
+        self,
+    ) -> list[Project]:
+        """Every project of the account; the same as ``projects()``."""
+        return cast("list[Project]", self._call(self._async.get_projects))
+
+    def update_project(
+        self,
+        project_name: str,
+        **kwargs: Any,
+    ) -> Project:
+        """Set new default task parameters, creating a new parameter version.
+
+        Pass ``patch=True`` to merge with the current parameters instead of replacing them.
+        Not retried after an ambiguous failure, since each call adds a version.
+        """
+        return cast("Project", self._call(self._async.update_project, project_name, **kwargs))
+
+    def set_project_ontology(
+        self,
+        project_name: str,
+        ontology: list[Any],
+        name: str,
+    ) -> Project:
+        """Set the project's ontology (choices, unique), saved as version ``name``.
+
+        Returns the updated project, fetched again if the server's answer is not one.
+        """
+        return cast("Project", self._call(self._async.set_project_ontology, project_name, ontology, name))
+
+    def get_project_template(
+        self,
+        project_name: str,
+    ) -> TaskTemplate:
+        """The task template of a Chat or TextCollection project."""
+        return cast("TaskTemplate", self._call(self._async.get_project_template, project_name))
+
+    def create_evaluation_task(
+        self,
+        task_type: TaskType | str,
+        **kwargs: Any,
+    ) -> EvaluationTask:
+        """Create an evaluation task (Rapid): the usual task parameters plus
+        ``expected_response``, and ``initial_response`` for a review-phase evaluation.
+        """
+        return cast("EvaluationTask", self._call(self._async.create_evaluation_task, task_type, **kwargs))
+
+    def create_training_task(
+        self,
+        task_type: TaskType | str,
+        **kwargs: Any,
+    ) -> TrainingTask:
+        """Create a training task (Rapid): the usual task parameters plus ``expected_response``."""
+        return cast("TrainingTask", self._call(self._async.create_training_task, task_type, **kwargs))
+
+    def create_batch(
+        self,
+        project: str,
+        batch_name: str,
+        callback: str = '',
+        calibration_batch: bool = False,
+        self_label_batch: bool = False,
+        metadata: dict[str, Any] | None = None,
+    ) -> Batch:
+        """Create a batch in ``project``; batch names are unique across the account.
+
+        Retried on transient failures: a 409 after an ambiguous attempt returns the batch
+        that attempt created.
+        """
+        return cast("Batch", self._call(self._async.create_batch, project, batch_name, callback, calibration_batch, self_label_batch, metadata))
+
+    def finalize_batch(
+        self,
+        batch_name: str,
+    ) -> Batch:
+        """Finalize a batch (Rapid and Studio) so that its tasks are worked on."""
+        return cast("Batch", self._call(self._async.finalize_batch, batch_name))
+
+    def batch_status(
+        self,
+        batch_name: str,
+    ) -> dict[str, Any]:
+        """The batch's status and its task counts by status (``pending``, ``completed``...)."""
+        return cast("dict[str, Any]", self._call(self._async.batch_status, batch_name))
+
+    def get_batch(
+        self,
+        batch_name: str,
+    ) -> Batch:
+        """Fetch one batch by name."""
+        return cast("Batch", self._call(self._async.get_batch, batch_name))
+
+    def set_batch_metadata(
+        self,
+        batch_name: str,
+        metadata: dict[str, Any],
+    ) -> Batch:
+        """Replace a batch's metadata."""
+        return cast("Batch", self._call(self._async.set_batch_metadata, batch_name, metadata))
+
+    def prioritize_batch(
+        self,
+        batch_name: str,
+        priority: int,
+    ) -> dict[str, Any]:
+        """Set the priority (10 lowest to 30 highest) of the batch's tasks not yet started."""
+        return cast("dict[str, Any]", self._call(self._async.prioritize_batch, batch_name, priority))
+
+    def batches(
+        self,
+        **kwargs: Any,
+    ) -> Batchlist:
+        """One page of ``GET /batches`` with the given filters, as the SDK's ``batches()``.
+
+        Filters: ``start_time``, ``end_time``, ``exclude_archived``, ``status``, ``project``,
+        ``limit`` (1-100), ``offset``, and the API's ``completed_after``, ``completed_before``,
+        ``audited_after``, ``audited_before``. Any other name raises ``ScaleInvalidRequest``
+        before a request is sent.
+        """
+        return cast("Batchlist", self._call(self._async.batches, **kwargs))
+
+    def get_batches(
+        self,
+        project_name: str | None = None,
+        batch_status: BatchStatus | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        exclude_archived: bool = False,
+    ) -> Iterator[Batch]:
+        """Every batch matching the filters, newest first: ``async for batch in ...``."""
+        return cast("Iterator[Batch]", self._iterate(self._async.get_batches(project_name, batch_status, created_after, created_before, exclude_archived)))
 
     def create_task(
         self,
@@ -276,3 +475,6 @@ class ScaleClient(SyncClientBase):
 
 register_twin(_async.Task, Task)
 register_twin(_async.Tasklist, Tasklist)
+register_twin(_async.Batch, Batch)
+register_twin(_async.Batchlist, Batchlist)
+register_twin(_async.Project, Project)

@@ -2,4 +2,6 @@
 
 from scale_async.batches import BatchStatus
 
-__all__ = ["BatchStatus"]
+from ._generated import Batch, Batchlist
+
+__all__ = ["Batch", "BatchStatus", "Batchlist"]

@@ -25,10 +25,14 @@ import scale_async
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "scale_sync" / "_generated.py"
 
-#: Each model or page that reaches sync callers, with the base its sync twin derives from.
+#: Each model with async helpers (and each page of them) that reaches sync callers, with the
+#: base its sync twin derives from. Models without async helpers are shared as they are.
 TWINS: dict[str, str] = {
     "Task": "TaskFields",
     "Tasklist": "Paginator[Task]",
+    "Batch": "BatchFields",
+    "Batchlist": "Paginator[Batch]",
+    "Project": "ProjectFields",
 }
 
 #: Async-only spellings and their sync counterparts.

@@ -1,0 +1,49 @@
+"""A faithful in-memory fake of the Scale AI REST API v1, for tests that must stay offline.
+
+Why it exists: the official SDK can only be tested against Scale's live service, so retries,
+pagination, idempotency and error handling go unexercised. This fake answers every v1 endpoint
+with the documented wire shapes and quirks (200 for every success, ``{"status_code", "error"}``
+bodies, keyset ``next_token`` paging on tasks, offset paging on batches, bare-array tag bodies,
+absent ``tags``/``unique_id`` keys...), and can misbehave on purpose (latency, 429 with
+``Retry-After``, 5xx, commit-then-fail task creation, dropped connections), repeatably by seed.
+
+Two ways to run it::
+
+    fake = FakeScaleAPI(seed=1)
+    async with fake.client("test_key") as api:   # httpx.AsyncClient on fake.transport()
+        await api.get("/tasks")                  # in-process, no sockets, asyncio or trio
+
+    with run_in_thread(faults=FaultConfig(rate_limited=0.1), seed=1) as server:
+        scaleapi.ScaleClient("test_key", api_instance_url=server.base_url)  # real HTTP on 127.0.0.1
+
+Control routes (no key, never faulted): ``GET /_fake/stats``, ``POST /_fake/reset``,
+``GET|PUT /_fake/faults``, ``POST /_fake/faults/queue``, ``POST /_fake/tasks/{id}/complete``,
+``GET /_fake/callbacks``.
+"""
+
+from __future__ import annotations
+
+from ._app import IN_PROCESS_BASE_URL, FakeScaleAPI
+from ._callbacks import CallbackAttempt, callback_body
+from ._errors import ApiError
+from ._faults import FAULT_KINDS, FaultConfig, FaultKind, Latency
+from ._server import FakeServer, run_in_thread, serve
+from ._state import Stats
+from ._transport import FakeTransport
+
+__all__ = [
+    "FAULT_KINDS",
+    "IN_PROCESS_BASE_URL",
+    "ApiError",
+    "CallbackAttempt",
+    "FakeScaleAPI",
+    "FakeServer",
+    "FakeTransport",
+    "FaultConfig",
+    "FaultKind",
+    "Latency",
+    "Stats",
+    "callback_body",
+    "run_in_thread",
+    "serve",
+]
