@@ -5,8 +5,30 @@
 """
 
 from ._batch import Batch, Batchlist
+from ._bulk import (
+    BulkCancelResult,
+    BulkCreateResult,
+    BulkError,
+    BulkStream,
+    CancelFailure,
+    CancelledTask,
+    CreatedTask,
+    FailedItem,
+    JobStopped,
+    Progress,
+    SkippedTask,
+)
 from ._client import AsyncScaleClient
 from ._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
+from ._file import File
+from ._studio import (
+    StudioBatch,
+    StudioBatchStatus,
+    StudioLabelerAssignment,
+    StudioProjectGroup,
+    StudioWorker,
+)
+from ._teammate import Teammate
 from ._errors import (
     ScaleDuplicateResource,
     ScaleException,
@@ -23,6 +45,7 @@ from ._errors import (
     ScaleUnauthorized,
 )
 from ._http import Timeout
+from ._idempotency import derive_unique_id
 from ._pages import Paginator
 from ._pagination import AsyncPageIterator
 from ._project import Project, TaskTemplate
@@ -37,8 +60,19 @@ __all__ = [
     "Batch",
     "BatchStatus",
     "Batchlist",
+    "BulkCancelResult",
+    "BulkCreateResult",
+    "BulkError",
+    "BulkStream",
+    "CancelFailure",
+    "CancelledTask",
+    "CreatedTask",
     "EvaluationTask",
+    "FailedItem",
+    "File",
+    "JobStopped",
     "Paginator",
+    "Progress",
     "Project",
     "QualityTask",
     "RetryPolicy",
@@ -55,14 +89,22 @@ __all__ = [
     "ScaleTooManyRequests",
     "ScaleTransportError",
     "ScaleUnauthorized",
+    "SkippedTask",
+    "StudioBatch",
+    "StudioBatchStatus",
+    "StudioLabelerAssignment",
+    "StudioProjectGroup",
+    "StudioWorker",
     "Task",
     "TaskReviewStatus",
     "TaskStatus",
     "TaskTemplate",
     "TaskType",
     "Tasklist",
+    "Teammate",
     "TeammateRole",
     "Timeout",
     "TrainingTask",
     "__version__",
+    "derive_unique_id",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._api_batches import BatchesAPI
+from ._api_bulk import BulkAPI
 from ._api_files import FilesAPI
 from ._api_projects import ProjectsAPI
 from ._api_studio import StudioAPI
@@ -12,7 +13,7 @@ from ._api_teams import TeamsAPI
 __all__ = ["AsyncScaleClient"]
 
 
-class AsyncScaleClient(TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI):
+class AsyncScaleClient(BulkAPI, TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
     ``api_key`` defaults to ``$SCALE_API_KEY``; ``api_instance_url`` (which includes ``/v1``)

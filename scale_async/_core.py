@@ -6,17 +6,17 @@ import os
 from typing import Any, TypeVar
 
 from ._errors import ScaleException
-from ._http import Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
+from ._http import Auth, Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
 from ._model import Model
 from ._requester import Call, Requester
 from ._retry import RetryPolicy
 from ._serde import structure, structure_list
 from ._wire import DEFAULT_BASE_URL, normalise_base_url, user_agent
 
-__all__ = ["ClientCore", "require_text"]
+__all__ = ["ClientCore", "HttpCore", "require_text"]
 
 M = TypeVar("M", bound=Model)
-C = TypeVar("C", bound="ClientCore")
+C = TypeVar("C", bound="HttpCore")
 
 
 def require_text(name: str, value: Any) -> str:
@@ -26,36 +26,34 @@ def require_text(name: str, value: Any) -> str:
     return value
 
 
-class ClientCore:
-    """Configuration and connection handling shared by every group of endpoints."""
+class HttpCore:
+    """What every client of this package shares, whatever API it speaks.
+
+    It owns the connection pool and the ``Requester`` (retries, error mapping, redaction of
+    ``auth``'s secret), so a second product gets the same transport behaviour by passing its
+    own base URL and credentials rather than by writing another HTTP layer.
+    """
 
     def __init__(
         self,
-        api_key: str | None = None,
+        *,
+        base_url: str,
+        auth: Auth | None,
         source: str | None = None,
-        api_instance_url: str | None = None,
         verify: Verify = None,
         proxies: Proxies = None,
         cert: Cert = None,
-        *,
         timeout: float | Timeout | None = None,
         retry: RetryPolicy | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
     ) -> None:
-        key = api_key or os.environ.get("SCALE_API_KEY")
-        if not key:
-            raise ScaleException(
-                "Please provide a valid API Key: pass api_key= or set SCALE_API_KEY."
-            )
         if not isinstance(max_connections, int) or max_connections < 1:
             raise ValueError(f"max_connections must be a positive integer, got {max_connections!r}")
-        self.base_url = normalise_base_url(
-            api_instance_url or os.environ.get("SCALE_API_BASE_URL") or DEFAULT_BASE_URL
-        )
+        self.base_url = base_url
         self.retry = retry or RetryPolicy()
         settings = HttpSettings(
-            api_key=key,
+            auth=auth,
             user_agent=user_agent(source),
             timeout=Timeout.of(timeout),
             max_connections=max_connections,
@@ -65,7 +63,8 @@ class ClientCore:
             transport=transport,
         )
         self._session = HttpSession(settings)
-        self._requester = Requester(self._session, self.base_url, self.retry, key)
+        secret = auth.secret if auth is not None else ""
+        self._requester = Requester(self._session, self.base_url, self.retry, secret)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"
@@ -98,3 +97,41 @@ class ClientCore:
         """Perform ``call`` and build a list of ``cls`` from the JSON array it returns."""
         data = await self._call(call)
         return structure_list(data, cls, client=self, method=call.method, path=call.path)
+
+
+class ClientCore(HttpCore):
+    """Configuration and connection handling shared by every group of Scale AI endpoints."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        source: str | None = None,
+        api_instance_url: str | None = None,
+        verify: Verify = None,
+        proxies: Proxies = None,
+        cert: Cert = None,
+        *,
+        timeout: float | Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 64,
+        transport: Transport | None = None,
+    ) -> None:
+        key = api_key or os.environ.get("SCALE_API_KEY")
+        if not key:
+            raise ScaleException(
+                "Please provide a valid API Key: pass api_key= or set SCALE_API_KEY."
+            )
+        super().__init__(
+            base_url=normalise_base_url(
+                api_instance_url or os.environ.get("SCALE_API_BASE_URL") or DEFAULT_BASE_URL
+            ),
+            auth=Auth.basic(key),
+            source=source,
+            verify=verify,
+            proxies=proxies,
+            cert=cert,
+            timeout=timeout,
+            retry=retry,
+            max_connections=max_connections,
+            transport=transport,
+        )

@@ -11,8 +11,10 @@ __all__ = ["File"]
 
 @attrs.define(kw_only=True, eq=False)
 class File(Model):
-    """A file stored by Scale. Its ``attachment_url`` (``scaledata://...``) can be a task's
-    ``attachment``."""
+    """A file stored by Scale.
+
+    Its ``attachment_url`` (``scaledata://...``) can be passed as a task's ``attachment``.
+    """
 
     id: str
     attachment_url: str

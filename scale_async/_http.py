@@ -14,13 +14,14 @@ import asyncio
 import os
 import ssl
 from collections.abc import Mapping
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import anyio
 import attrs
 import httpx
 
 __all__ = [
+    "Auth",
     "Cert",
     "HttpSession",
     "HttpSettings",
@@ -70,11 +71,34 @@ class Timeout:
         return cls(connect=value, read=value, write=value, pool=value)
 
 
+@attrs.frozen
+class Auth:
+    """How every request proves who sends it; the secret never shows in a ``repr``.
+
+    Scale AI wants HTTP Basic with the API key as the user name (``Auth.basic``); NGA's Scale
+    takes a Django REST framework token (``Auth.token``). A client without credentials passes
+    no ``Auth`` at all.
+    """
+
+    scheme: Literal["basic", "token"]
+    secret: str = attrs.field(repr=False)
+
+    @classmethod
+    def basic(cls, api_key: str) -> Auth:
+        """HTTP Basic with ``api_key`` as the user name and an empty password."""
+        return cls("basic", api_key)
+
+    @classmethod
+    def token(cls, token: str) -> Auth:
+        """``Authorization: Token <token>``, DRF's token authentication."""
+        return cls("token", token)
+
+
 @attrs.frozen(kw_only=True)
 class HttpSettings:
-    """Everything needed to open the connection pool. The key stays out of ``repr``."""
+    """Everything needed to open the connection pool. Secrets stay out of ``repr``."""
 
-    api_key: str = attrs.field(repr=False)
+    auth: Auth | None
     user_agent: str
     timeout: Timeout
     max_connections: int
@@ -82,6 +106,11 @@ class HttpSettings:
     cert: Cert = None
     proxies: Proxies = None
     transport: Transport | None = attrs.field(default=None, repr=False)
+
+    @property
+    def api_key(self) -> str | None:
+        """The Scale AI key, when the requests use HTTP Basic."""
+        return self.auth.secret if self.auth is not None and self.auth.scheme == "basic" else None
 
 
 @attrs.frozen
@@ -193,9 +222,15 @@ def _open_client(settings: HttpSettings) -> httpx.AsyncClient:
         for pattern, url in proxy_mounts(settings.proxies).items()
     }
     t = settings.timeout
+    headers = {"User-Agent": settings.user_agent, "Accept": "application/json"}
+    basic: httpx.BasicAuth | None = None
+    if settings.auth is not None and settings.auth.scheme == "basic":
+        basic = httpx.BasicAuth(settings.auth.secret, "")
+    elif settings.auth is not None:
+        headers["Authorization"] = f"Token {settings.auth.secret}"
     return httpx.AsyncClient(
-        auth=httpx.BasicAuth(settings.api_key, ""),
-        headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
+        auth=basic,
+        headers=headers,
         timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
         limits=limits,
         transport=settings.transport or _make_transport(ctx, limits),

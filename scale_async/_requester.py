@@ -18,12 +18,14 @@ from ._errors import (
     ScaleDuplicateResource,
     ScaleException,
     ScaleInvalidResponse,
+    ScaleTooManyRequests,
     ScaleTransportError,
     error_for_status,
     error_message,
 )
 from ._http import HttpSession, RawResponse, TransportFailure
-from ._retry import RetryPolicy, is_ambiguous, make_retrying, parse_retry_after
+from ._limits import PauseGate
+from ._retry import RetryPolicy, is_ambiguous, make_retrying, next_delay, parse_retry_after
 from ._wire import encode_query
 
 __all__ = ["NO_BODY", "Call", "Requester"]
@@ -73,6 +75,8 @@ class Requester:
         self.base_url = base_url
         self.retry = retry
         self._secret = secret
+        #: Closed by a 429 for as long as the server asks: every request waits at it.
+        self.gate = PauseGate(retry.clock, retry.sleep)
 
     def __repr__(self) -> str:
         return f"<Requester {self.base_url}>"
@@ -86,6 +90,7 @@ class Requester:
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     async def _attempt(self, call: Call, attempts: _Attempts) -> Any:
+        await self.gate.wait()
         attempts.count += 1
         retries = attempts.count - 1
         try:
@@ -111,6 +116,10 @@ class Requester:
             retry_after=parse_retry_after(response.headers),
         )
         exc.retries = retries
+        if isinstance(exc, ScaleTooManyRequests):
+            self.gate.pause_for(
+                next_delay(self.retry, attempts.count, exc.retry_after, self.retry.random())
+            )
         if isinstance(exc, ScaleDuplicateResource) and attempts.ambiguous and call.recover:
             logger.info("%s %s: 409 after an ambiguous attempt, recovering", call.method, call.path)
             return await call.recover()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
 from ._enums import tolerant
@@ -36,6 +37,26 @@ def _structure_bool(value: Any, _: type) -> bool:
 
 
 converter.register_structure_hook(bool, _structure_bool)
+
+
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) is list
+
+
+def _make_list_hook(tp: Any) -> Callable[[Any, Any], list[Any]]:
+    structure_items = list_structure_factory(tp, converter)
+
+    def hook(value: Any, _: Any) -> list[Any]:
+        # cattrs alone would turn a string into a list of its characters.
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        items: list[Any] = structure_items(value, tp)
+        return items
+
+    return hook
+
+
+converter.register_structure_hook_factory(_is_list, _make_list_hook)
 
 
 def _tolerant_enum(tp: Any) -> type[Enum] | None:

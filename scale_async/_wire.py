@@ -62,11 +62,14 @@ def segment(value: str) -> str:
     return quote(str(value), safe="")
 
 
-def normalise_base_url(url: str) -> str:
-    """Check and normalise a base URL such as ``https://api.scale.com/v1``."""
+def normalise_base_url(url: str, name: str = "api_instance_url") -> str:
+    """Check and normalise a base URL such as ``https://api.scale.com/v1``.
+
+    ``name`` is the argument the URL came from, for the error message.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"api_instance_url must be an http(s) URL, got {url!r}")
+        raise ValueError(f"{name} must be an http(s) URL, got {url!r}")
     return url.rstrip("/")
 
 

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from scale_async import AsyncScaleClient
+from scale_async._core import HttpCore
 
 from ._convert import to_sync
 from ._portal import PortalRunner
 
-__all__ = ["SyncClientBase", "SyncModelMixin"]
+__all__ = ["SyncClient", "SyncClientBase", "SyncModelMixin"]
 
-S = TypeVar("S", bound="SyncClientBase")
+A = TypeVar("A", bound=HttpCore)
+S = TypeVar("S", bound="SyncClient[Any]")
 
 
-class SyncClientBase:
-    """Holds the async client and the loop thread it runs on.
+class SyncClient(Generic[A]):
+    """Holds an async client (of any API this package speaks) and the loop thread it runs on.
 
     ``close()`` (or leaving a ``with`` block) closes the connections and stops the thread.
     """
 
-    def __init__(self, async_client: AsyncScaleClient) -> None:
+    def __init__(self, async_client: A) -> None:
         self._async = async_client
         self._runner = PortalRunner(
             on_fork=async_client._forget_connections, on_close=async_client.aclose
@@ -31,7 +33,7 @@ class SyncClientBase:
         return f"<{type(self).__name__} {self._async.base_url}>"
 
     @property
-    def async_client(self) -> AsyncScaleClient:
+    def async_client(self) -> A:
         """The async client this one drives (use it from async code, not from here)."""
         return self._async
 
@@ -40,6 +42,9 @@ class SyncClientBase:
 
     def _iterate(self, pages: Any) -> Iterator[Any]:
         return self._runner.iterate(pages.pages(), lambda page: to_sync(page, self._runner))
+
+    def _stream(self, stream: Any) -> Iterator[Any]:
+        return self._runner.stream(stream, lambda batch: to_sync(batch, self._runner))
 
     def close(self) -> None:
         """Close the connections and stop the event loop thread."""
@@ -50,6 +55,10 @@ class SyncClientBase:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class SyncClientBase(SyncClient[AsyncScaleClient]):
+    """The base of the generated ``ScaleClient``: the sync driver of an ``AsyncScaleClient``."""
 
 
 class SyncModelMixin:

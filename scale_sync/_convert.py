@@ -28,6 +28,14 @@ def to_sync(value: Any, runner: Any) -> Any:
         return copy
     if twin is not None and isinstance(value, Paginator):
         return value._map_into(twin, lambda item: to_sync(item, runner))
+    if attrs.has(type(value)) and not isinstance(value, Model):
+        # A result object (a bulk outcome, say) that may hold models.
+        changes = {
+            f.alias: to_sync(getattr(value, f.name), runner)
+            for f in attrs.fields(type(value))
+            if f.init
+        }
+        return attrs.evolve(value, **changes)
     if isinstance(value, list):
         return [to_sync(item, runner) for item in value]
     if isinstance(value, dict):

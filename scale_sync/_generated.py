@@ -10,20 +10,27 @@ from __future__ import annotations
 import attrs
 
 import scale_async as _async
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from os import PathLike
+from scale_async._api_bulk import Payloads, TaskRefs
+from scale_async._api_files import Readable
 from scale_async._batch import BatchFields
-from scale_async._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType
+from scale_async._bulk import BulkCancelResult, BulkCreateResult, CreatedTask, FailedItem, Progress
+from scale_async._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
+from scale_async._file import File
 from scale_async._http import Cert, Proxies, Timeout, Transport, Verify
 from scale_async._pages import Paginator
 from scale_async._project import ProjectFields, TaskTemplate
 from scale_async._quality import EvaluationTask, TrainingTask
 from scale_async._retry import RetryPolicy
+from scale_async._studio import StudioBatch, StudioLabelerAssignment, StudioProjectGroup
 from scale_async._task import TaskFields
+from scale_async._teammate import TeammateFields
 from scale_sync._base import SyncClientBase, SyncModelMixin
 from scale_sync._convert import register_twin
 from typing import Any, cast
 
-__all__ = ["ScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project"]
+__all__ = ["ScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate"]
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -129,6 +136,21 @@ class Project(ProjectFields, SyncModelMixin):
         return cast("TaskTemplate", self._run(_async.Project.get_template))
 
 
+@attrs.define(kw_only=True, eq=False)
+class Teammate(TeammateFields, SyncModelMixin):
+    """A member of the team (or an invitation), bound to the client that listed it."""
+
+    def update_teammate_role(
+        self,
+        new_role: TeammateRole | str,
+    ) -> list[Teammate]:
+        """Give this teammate ``new_role``; returns the whole team, as the SDK does.
+
+        This object is updated in place from the returned list as well.
+        """
+        return cast("list[Teammate]", self._run(_async.Teammate.update_teammate_role, new_role))
+
+
 class ScaleClient(SyncClientBase):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
@@ -158,6 +180,141 @@ class ScaleClient(SyncClientBase):
         transport: Transport | None = None,
     ) -> None:
         super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+
+    def list_studio_assignments(
+        self,
+    ) -> dict[str, StudioLabelerAssignment]:
+        """The projects of every active labeler (not invited or disabled ones), by email."""
+        return cast("dict[str, StudioLabelerAssignment]", self._call(self._async.list_studio_assignments))
+
+    def add_studio_assignments(
+        self,
+        emails: list[str],
+        projects: list[str],
+    ) -> dict[str, StudioLabelerAssignment]:
+        """Assign each of ``emails`` to each of ``projects``; returns every assignment."""
+        return cast("dict[str, StudioLabelerAssignment]", self._call(self._async.add_studio_assignments, emails, projects))
+
+    def remove_studio_assignments(
+        self,
+        emails: list[str],
+        projects: list[str],
+    ) -> dict[str, StudioLabelerAssignment]:
+        """Unassign each of ``emails`` from each of ``projects``; returns every assignment."""
+        return cast("dict[str, StudioLabelerAssignment]", self._call(self._async.remove_studio_assignments, emails, projects))
+
+    def list_project_groups(
+        self,
+        project: str,
+    ) -> list[StudioProjectGroup]:
+        """The labeler groups of studio project ``project``."""
+        return cast("list[StudioProjectGroup]", self._call(self._async.list_project_groups, project))
+
+    def create_project_group(
+        self,
+        project: str,
+        emails: list[str],
+        project_group: str,
+    ) -> StudioProjectGroup:
+        """Create group ``project_group`` of ``emails`` in ``project``.
+
+        The members must already be assigned to the project (``add_studio_assignments``).
+        """
+        return cast("StudioProjectGroup", self._call(self._async.create_project_group, project, emails, project_group))
+
+    def update_project_group(
+        self,
+        project: str,
+        project_group: str,
+        add_emails: list[str],
+        remove_emails: list[str],
+    ) -> StudioProjectGroup:
+        """Add ``add_emails`` to and remove ``remove_emails`` from a project group."""
+        return cast("StudioProjectGroup", self._call(self._async.update_project_group, project, project_group, add_emails, remove_emails))
+
+    def list_studio_batches(
+        self,
+    ) -> list[StudioBatch]:
+        """The pending studio batches, highest priority first."""
+        return cast("list[StudioBatch]", self._call(self._async.list_studio_batches))
+
+    def assign_studio_batches(
+        self,
+        batch_name: str,
+        project_groups: list[str],
+    ) -> StudioBatch:
+        """Set (replace) the project groups, or member emails, that work on ``batch_name``."""
+        return cast("StudioBatch", self._call(self._async.assign_studio_batches, batch_name, project_groups))
+
+    def set_studio_batches_priorities(
+        self,
+        batch_names: list[str],
+    ) -> list[StudioBatch]:
+        """Order the pending batches as ``batch_names``, which must list all of them."""
+        return cast("list[StudioBatch]", self._call(self._async.set_studio_batches_priorities, batch_names))
+
+    def reset_studio_batches_priorities(
+        self,
+    ) -> list[StudioBatch]:
+        """Restore the default order: calibration batches first, then by creation date."""
+        return cast("list[StudioBatch]", self._call(self._async.reset_studio_batches_priorities))
+
+    def list_teammates(
+        self,
+    ) -> list[Teammate]:
+        """Every member of the team, invitations included."""
+        return cast("list[Teammate]", self._call(self._async.list_teammates))
+
+    def invite_teammates(
+        self,
+        emails: list[str],
+        role: TeammateRole | str,
+    ) -> list[Teammate]:
+        """Invite ``emails`` as ``role`` and return the whole team.
+
+        ``labeler`` is for Studio accounts only.
+        """
+        return cast("list[Teammate]", self._call(self._async.invite_teammates, emails, role))
+
+    def update_teammates_role(
+        self,
+        emails: list[str],
+        role: TeammateRole | str,
+    ) -> list[Teammate]:
+        """Give ``emails`` (non-admin members) ``role``; returns the whole team."""
+        return cast("list[Teammate]", self._call(self._async.update_teammates_role, emails, role))
+
+    def upload_file(
+        self,
+        file: Readable | bytes | str | PathLike[str],
+        **kwargs: Any,
+    ) -> File:
+        """Upload a file (multipart, part ``file``); ``kwargs`` become form fields.
+
+        ``file`` is a binary file object, bytes, or a path. The file name sent is the file
+        object's (or the path's) basename, else ``file``. The content is read in a worker
+        thread before sending, so that a retry resends it whole. Scale's fields include
+        ``project_name``, ``display_name``, ``reference_id`` and ``metadata`` (a dict is sent
+        JSON-encoded); other values are sent as strings.
+
+        An upload is retried after an ambiguous failure (5xx, timeout) only when it carries
+        ``reference_id``. The v1 API cannot look a file up by ``reference_id``, so if the
+        earlier attempt did store the file, the retry's 409 is raised as
+        ``ScaleDuplicateResource``: the file exists under that ``reference_id``.
+        """
+        return cast("File", self._call(self._async.upload_file, file, **kwargs))
+
+    def import_file(
+        self,
+        file_url: str,
+        **kwargs: Any,
+    ) -> File:
+        """Have Scale fetch ``file_url`` and store it; ``kwargs`` as for ``upload_file``.
+
+        The body is JSON, so ``metadata`` stays an object. Retries follow ``upload_file``:
+        only with ``reference_id``, and a 409 after an ambiguous attempt is raised.
+        """
+        return cast("File", self._call(self._async.import_file, file_url, **kwargs))
 
     def create_project(
         self,
@@ -472,9 +629,91 @@ class ScaleClient(SyncClientBase):
         """How many tasks match the filters (one request with ``limit=1``)."""
         return cast("int", self._call(self._async.get_tasks_count, project_name, batch_name, task_type, status, review_status, unique_id, completed_after, completed_before, updated_after, updated_before, created_after, created_before, tags, include_attachment_url))
 
+    def create_tasks(
+        self,
+        task_type: TaskType | str,
+        payloads: Payloads,
+        *,
+        project: str | None = None,
+        batch: str | None = None,
+        concurrency: int = 32,
+        namespace: str | None = None,
+        stop_on_error: bool = False,
+        rate_limit: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCreateResult:
+        """Create one task per payload, ``concurrency`` at a time, and account for every input.
+
+        ``payloads`` is any iterable or async iterable of dicts as ``create_task`` takes them
+        (``project``/``batch`` fill in when a payload lacks them); it is read lazily. Each
+        task gets the payload's ``unique_id`` or one derived from the task type, project,
+        batch, payload and ``namespace``, so running the same job again creates only what is
+        missing: tasks already there come back as successes marked ``duplicate``.
+
+        A failure never stops the other inputs unless ``stop_on_error``; bad credentials end
+        the job early. A 429 pauses every request of the client until its ``Retry-After``;
+        ``rate_limit`` caps task creations per second. ``progress`` is called with a
+        ``Progress`` after each input. The result lists are in input order.
+        """
+        return cast("BulkCreateResult", self._call(self._async.create_tasks, task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress))
+
+    def stream_create_tasks(
+        self,
+        task_type: TaskType | str,
+        payloads: Payloads,
+        *,
+        project: str | None = None,
+        batch: str | None = None,
+        concurrency: int = 32,
+        namespace: str | None = None,
+        stop_on_error: bool = False,
+        rate_limit: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> Iterator[CreatedTask | FailedItem]:
+        """``create_tasks``, yielding each input's result as soon as it is known.
+
+        Use as ``async with client.stream_create_tasks(...) as results: async for r in
+        results``; results arrive in completion order and carry their input ``index``.
+        Leaving the block early cancels the work in flight.
+        """
+        return cast("Iterator[CreatedTask | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress)))
+
+    def cancel_tasks(
+        self,
+        tasks: TaskRefs,
+        *,
+        concurrency: int = 32,
+        clear_unique_id: bool = False,
+        stop_on_error: bool = False,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCancelResult:
+        """Cancel many tasks concurrently: task ids or Task objects, from any (async) iterable.
+
+        Tasks already completed or cancelled, and those Scale refuses to cancel (400), are
+        reported as skipped, not failed. ``clear_unique_id`` also frees each task's
+        ``unique_id`` so that it can be created again.
+        """
+        return cast("BulkCancelResult", self._call(self._async.cancel_tasks, tasks, concurrency=concurrency, clear_unique_id=clear_unique_id, stop_on_error=stop_on_error, progress=progress))
+
+    def cancel_batch(
+        self,
+        batch_name: str,
+        *,
+        concurrency: int = 32,
+        clear_unique_id: bool = False,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCancelResult:
+        """Cancel every pending task of a batch, cancelling while the listing is still running.
+
+        The v1 API has no batch cancellation: this lists the batch's pending tasks and
+        cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
+        """
+        return cast("BulkCancelResult", self._call(self._async.cancel_batch, batch_name, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress))
+
 
 register_twin(_async.Task, Task)
 register_twin(_async.Tasklist, Tasklist)
 register_twin(_async.Batch, Batch)
 register_twin(_async.Batchlist, Batchlist)
 register_twin(_async.Project, Project)
+register_twin(_async.Teammate, Teammate)

@@ -150,6 +150,20 @@ class PortalRunner:
             if self._portal is not None and hasattr(pages, "aclose"):
                 self.call(pages.aclose)
 
+    def stream(self, stream: Any, convert: Callable[[Any], list[T]]) -> Iterator[T]:
+        """Yield the results of an async bulk stream, crossing once per batch of ready results.
+
+        The stream's block is entered and left on the loop; leaving the loop early here
+        leaves it there, which cancels the work in flight.
+        """
+        portal = self._ensure_started()
+        with portal.wrap_async_context_manager(stream) as results:
+            while True:
+                batch = self.call(results.next_batch)
+                if batch is None:
+                    return
+                yield from convert(batch)
+
     def close(self) -> None:
         """Run the client's cleanup on the loop, then stop the loop and join its thread."""
         self._check_fork()

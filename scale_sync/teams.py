@@ -2,4 +2,6 @@
 
 from scale_async.teams import TeammateRole
 
-__all__ = ["TeammateRole"]
+from ._generated import Teammate
+
+__all__ = ["Teammate", "TeammateRole"]

@@ -1,6 +1,7 @@
 """Write ``scale_sync/_generated.py``, the typed sync facade of the async core.
 
-Every public method of ``AsyncScaleClient`` and every async helper of a model gets a plain
+Every public method of ``AsyncScaleClient`` (and of ``scale_async.nga.AsyncNGAScaleClient``,
+NGA Scale's client, which becomes ``NGAScaleClient``) and every async helper of a model gets a plain
 ``def`` with the same parameters, defaults and docstring: coroutines run on the sync client's
 event loop thread, page iterators become generators that cross it once per page. No behaviour
 is written here; the generated bodies only forward.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import scale_async
+import scale_async.nga
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "scale_sync" / "_generated.py"
@@ -33,10 +35,16 @@ TWINS: dict[str, str] = {
     "Batch": "BatchFields",
     "Batchlist": "Paginator[Batch]",
     "Project": "ProjectFields",
+    "Teammate": "TeammateFields",
 }
 
 #: Async-only spellings and their sync counterparts.
-REWRITES = {"AsyncPageIterator": "Iterator", "AsyncScaleClient": "ScaleClient"}
+REWRITES = {
+    "AsyncPageIterator": "Iterator",
+    "BulkStream": "Iterator",
+    "AsyncScaleClient": "ScaleClient",
+    "AsyncNGAScaleClient": "NGAScaleClient",
+}
 
 SKIP = {"aclose"}
 
@@ -88,8 +96,9 @@ def _origin(name: str, namespace: dict[str, Any]) -> tuple[str, str]:
     if isinstance(module, str) and getattr(sys.modules.get(module), name, None) is obj:
         return module, name
     for mod_name, mod in sorted(sys.modules.items()):
-        exported = name in getattr(mod, "__all__", ())
-        if mod_name.startswith("scale_async") and exported and getattr(mod, name) is obj:
+        if not mod_name.startswith("scale_async"):
+            continue
+        if name in getattr(mod, "__all__", ()) and getattr(mod, name) is obj:
             return mod_name, name
     raise SystemExit(f"gen_sync: no module explicitly exports {name!r}")
 
@@ -163,13 +172,16 @@ def _method(
     ret = _sync_annotation(str(returns)) if returns is not sig.empty else "None"
     imports.resolve(ret, namespace)
     is_pages = str(returns).startswith("AsyncPageIterator[")
-    if not is_pages and not inspect.iscoroutinefunction(func):
-        raise SystemExit(f"gen_sync: {name} is neither a coroutine nor a page iterator")
+    is_stream = str(returns).startswith("BulkStream[")
+    if not (is_pages or is_stream) and not inspect.iscoroutinefunction(func):
+        raise SystemExit(f"gen_sync: {name} is neither a coroutine nor an iterator")
     forward = _forward(sig)
     if model:
         call = f"self._run({target}.{name}{', ' + forward if forward else ''})"
     elif is_pages:
         call = f"self._iterate(self._async.{name}({forward}))"
+    elif is_stream:
+        call = f"self._stream(self._async.{name}({forward}))"
     else:
         call = f"self._call(self._async.{name}{', ' + forward if forward else ''})"
     body = f"        {call}\n" if ret == "None" else f'        return cast("{ret}", {call})\n'
@@ -189,21 +201,27 @@ def _public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
     return list(found.items())
 
 
-def _client_class(imports: Imports) -> str:
-    cls = scale_async.AsyncScaleClient
+def _client_class(
+    imports: Imports,
+    cls: type = scale_async.AsyncScaleClient,
+    name: str = "ScaleClient",
+    base: str = "SyncClientBase",
+    ref: str = "_async.AsyncScaleClient",
+) -> str:
+    """The sync client ``name`` on ``base``, driving the async client ``cls`` (``ref``)."""
     init = cls.__init__
     namespace = vars(sys.modules[init.__module__])
     sig = inspect.signature(init)
-    doc = (inspect.getdoc(cls) or "").replace("AsyncScaleClient", "ScaleClient")
-    doc = doc.replace("async with ScaleClient() as client:", "with ScaleClient() as client:")
+    doc = (inspect.getdoc(cls) or "").replace(cls.__name__, name)
+    doc = doc.replace(f"async with {name}(", f"with {name}(")
     doc = doc.replace("``aclose()``", "``close()``")
     lines = [
-        "class ScaleClient(SyncClientBase):",
+        f"class {name}({base}):",
         '    """' + "\n".join(("    " + ln) if ln else "" for ln in doc.splitlines()).lstrip(),
         '    """',
         "",
         f"    def __init__(\n{_signature(sig, namespace, imports)}\n    ) -> None:",
-        f"        super().__init__(_async.AsyncScaleClient({_forward(sig)}))",
+        f"        super().__init__({ref}({_forward(sig)}))",
         "",
     ]
     methods = [_method(n, f, "", imports, model=False) for n, f in _public_methods(cls)]
@@ -234,21 +252,31 @@ def render() -> str:
     imports = Imports()
     imports.add("typing", "cast")
     imports.add("scale_sync._base", "SyncClientBase")
+    imports.add("scale_sync._base", "SyncClient")
     imports.add("scale_sync._base", "SyncModelMixin")
     imports.add("scale_sync._convert", "register_twin")
     imports.add("collections.abc", "Iterator")
     twins = [_twin_class(name, base, imports) for name, base in TWINS.items()]
     client = _client_class(imports)
+    nga = _client_class(
+        imports,
+        scale_async.nga.AsyncNGAScaleClient,
+        "NGAScaleClient",
+        "SyncClient[_async.nga.AsyncNGAScaleClient]",
+        "_async.nga.AsyncNGAScaleClient",
+    )
     registrations = "\n".join(f"register_twin(_async.{name}, {name})" for name in TWINS)
-    all_names = ", ".join(f'"{n}"' for n in ["ScaleClient", *TWINS])
+    all_names = ", ".join(f'"{n}"' for n in ["ScaleClient", "NGAScaleClient", *TWINS])
     return (
         HEADER
-        + "import attrs\n\nimport scale_async as _async\n"
+        + "import attrs\n\nimport scale_async as _async\nimport scale_async.nga\n"
         + imports.render()
         + f"\n__all__ = [{all_names}]\n\n\n"
         + "\n\n".join(twins)
         + "\n\n"
         + client
+        + "\n\n"
+        + nga
         + "\n\n"
         + registrations
         + "\n"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 
 import scale_async
@@ -18,18 +19,33 @@ from scale_async import AsyncScaleClient, RetryPolicy
 
 
 class Sleeps:
-    """A fake ``sleep`` for the retry policy: records the waits, never waits."""
+    """A fake clock and ``sleep`` for the retry policy: records the waits, never waits.
+
+    Sleeping advances the fake clock, so anything timed by the policy's clock sees the time
+    pass that the sleeps stood for.
+    """
 
     def __init__(self) -> None:
         self.calls: list[float] = []
+        self.now = 0.0
 
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
+        self.now += seconds
+        await anyio.lowlevel.checkpoint()
+
+    def clock(self) -> float:
+        return self.now
 
 
 def fast_policy(sleeps: Sleeps, **overrides: Any) -> RetryPolicy:
-    """A retry policy with no real waiting and no jitter."""
-    options: dict[str, Any] = {"sleep": sleeps, "random": lambda: 0.0, **overrides}
+    """A retry policy with no real waiting and no jitter, on the fake clock of ``sleeps``."""
+    options: dict[str, Any] = {
+        "sleep": sleeps,
+        "random": lambda: 0.0,
+        "clock": sleeps.clock,
+        **overrides,
+    }
     return RetryPolicy(**options)
 
 

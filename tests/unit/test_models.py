@@ -349,3 +349,13 @@ def test_enums_compare_equal_to_their_values(enum: Any) -> None:
         assert isinstance(member, str)
         assert member == member.value
         assert enum(member.value) is member
+
+
+def test_a_string_where_a_list_belongs_is_refused() -> None:
+    """cattrs alone would read "abc" as ["a", "b", "c"]; a malformed answer must say so."""
+    from scale_async import ScaleInvalidResponse, Task
+    from scale_async._serde import structure
+
+    with pytest.raises(ScaleInvalidResponse, match="tags"):
+        structure({"task_id": "t", "tags": "abc"}, Task)
+    assert structure({"task_id": "t", "tags": ["a"]}, Task).tags == ["a"]

@@ -1,0 +1,347 @@
+"""The bounded-concurrency engine behind every bulk operation, and what it reports.
+
+Input is pulled lazily through a buffer the size of the worker pool, so a generator of ten
+million payloads is never materialised. Every item read ends as exactly one result: done,
+failed (with its input and the error) or, when the job stops early, not attempted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import anyio
+import attrs
+from anyio.abc import TaskGroup
+
+from ._errors import ScaleException
+from ._task import TaskFields
+
+__all__ = [
+    "BulkCancelResult",
+    "BulkCreateResult",
+    "BulkError",
+    "BulkStream",
+    "CancelFailure",
+    "CancelledTask",
+    "CreatedTask",
+    "FailedItem",
+    "JobStopped",
+    "Progress",
+    "SkippedTask",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class JobStopped(ScaleException):
+    """The job stopped before this item was attempted (``stop_on_error`` or a fatal error)."""
+
+
+class BulkError(ScaleException):
+    """Raised by ``raise_for_errors()``: some items failed. ``result`` holds every outcome."""
+
+    def __init__(self, message: str, result: Any) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+# -- what a job reports ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """A snapshot for progress callbacks: items finished, failed, in flight, and the pace."""
+
+    done: int
+    failed: int
+    in_flight: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Items finished (successfully or not) per second so far."""
+        return (self.done + self.failed) / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class CreatedTask:
+    """A payload that has its task: ``duplicate`` when the task already existed before."""
+
+    index: int
+    task: TaskFields
+    unique_id: str
+    duplicate: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class FailedItem:
+    """An input that did not succeed, with its position, the input itself and the error."""
+
+    index: int
+    payload: Any
+    error: BaseException
+
+
+@attrs.define(kw_only=True)
+class BulkCreateResult:
+    """Every input of a ``create_tasks`` job, accounted for, in input order.
+
+    ``stopped_early`` holds the error that ended the job (``stop_on_error``, or an
+    authentication failure), in which case inputs not yet read were not consumed.
+    """
+
+    succeeded: list[CreatedTask] = attrs.field(factory=list)
+    failed: list[FailedItem] = attrs.field(factory=list)
+    stopped_early: BaseException | None = None
+
+    @property
+    def created(self) -> int:
+        """Tasks this job created."""
+        return sum(not item.duplicate for item in self.succeeded)
+
+    @property
+    def duplicates(self) -> int:
+        """Inputs whose task already existed (a re-run, or a ``unique_id`` reused)."""
+        return sum(item.duplicate for item in self.succeeded)
+
+    @property
+    def total(self) -> int:
+        """Inputs accounted for."""
+        return len(self.succeeded) + len(self.failed)
+
+    @property
+    def tasks(self) -> list[TaskFields]:
+        """The tasks of the successful inputs, in input order."""
+        return [item.task for item in self.succeeded]
+
+    def raise_for_errors(self) -> None:
+        """Raise ``BulkError`` if any input failed."""
+        if self.failed:
+            first = self.failed[0]
+            raise BulkError(
+                f"{len(self.failed)} of {self.total} inputs failed; first, input "
+                f"{first.index}: {first.error}",
+                self,
+            )
+
+    def _add(self, item: CreatedTask | FailedItem) -> None:
+        (self.succeeded if isinstance(item, CreatedTask) else self.failed).append(item)  # type: ignore[arg-type]
+
+    def _finish(self) -> None:
+        self.succeeded.sort(key=lambda item: item.index)
+        self.failed.sort(key=lambda item: item.index)
+
+
+@attrs.frozen(kw_only=True)
+class CancelledTask:
+    """A task this job cancelled."""
+
+    task_id: str
+    task: TaskFields
+
+
+@attrs.frozen(kw_only=True)
+class SkippedTask:
+    """A task left alone: already completed or cancelled, or refused as not cancellable."""
+
+    task_id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class CancelFailure:
+    """A task that could not be cancelled, with the error."""
+
+    task_id: str
+    error: BaseException
+
+
+@attrs.define(kw_only=True)
+class BulkCancelResult:
+    """Every task of a cancellation job: cancelled, skipped or failed."""
+
+    cancelled: list[CancelledTask] = attrs.field(factory=list)
+    skipped: list[SkippedTask] = attrs.field(factory=list)
+    failed: list[CancelFailure] = attrs.field(factory=list)
+    stopped_early: BaseException | None = None
+
+    @property
+    def total(self) -> int:
+        """Tasks accounted for."""
+        return len(self.cancelled) + len(self.skipped) + len(self.failed)
+
+    def raise_for_errors(self) -> None:
+        """Raise ``BulkError`` if any cancellation failed (skips are not failures)."""
+        if self.failed:
+            first = self.failed[0]
+            raise BulkError(
+                f"{len(self.failed)} of {self.total} cancellations failed; first, task "
+                f"{first.task_id}: {first.error}",
+                self,
+            )
+
+    def _add(self, item: CancelledTask | SkippedTask | CancelFailure) -> None:
+        if isinstance(item, CancelledTask):
+            self.cancelled.append(item)
+        elif isinstance(item, SkippedTask):
+            self.skipped.append(item)
+        else:
+            self.failed.append(item)
+
+
+# -- the engine -----------------------------------------------------------------------------
+
+
+async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[tuple[int, T]]:
+    if isinstance(source, AsyncIterable):
+        index = 0
+        async for item in source:
+            yield index, item
+            index += 1
+    else:
+        for index, item in enumerate(source):
+            yield index, item
+
+
+@attrs.define(kw_only=True)
+class Job(Generic[T, R]):
+    """One bulk job: how to handle an item, what counts as failure, when to stop.
+
+    ``handle`` never raises for an item's own failure; it returns a failure result.
+    ``fatal`` names the results that end the job (and why); ``skipped`` builds the result of
+    an item read but not attempted because the job stopped.
+    """
+
+    handle: Callable[[int, T], Awaitable[R]]
+    failed: Callable[[R], bool]
+    fatal: Callable[[R], BaseException | None]
+    skipped: Callable[[int, T, BaseException], R]
+    concurrency: int
+    progress: Callable[[Progress], object] | None = None
+    clock: Callable[[], float] = time.monotonic
+
+    async def run(
+        self, source: Iterable[T] | AsyncIterable[T], emit: Callable[[R], Awaitable[None]]
+    ) -> BaseException | None:
+        """Feed ``source`` through ``handle`` and ``emit`` every result; return the stop reason."""
+        if not isinstance(self.concurrency, int) or self.concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {self.concurrency!r}")
+        send, receive = anyio.create_memory_object_stream[tuple[int, T]](self.concurrency)
+        started = self.clock()
+        counts = {"done": 0, "failed": 0, "in_flight": 0}
+        stop: list[BaseException] = []
+        feeding = anyio.CancelScope()
+
+        def report() -> None:
+            if self.progress is not None:
+                self.progress(
+                    Progress(
+                        done=counts["done"],
+                        failed=counts["failed"],
+                        in_flight=counts["in_flight"],
+                        elapsed=self.clock() - started,
+                    )
+                )
+
+        async def feed() -> None:
+            # Closing ``send`` (also when a stop cancels the feed) lets the workers drain.
+            with feeding:
+                async with send:
+                    try:
+                        async for numbered in _numbered(source):
+                            await send.send(numbered)
+                    except Exception as exc:
+                        # The input itself broke (a generator raised): stop, keep the results.
+                        if not stop:
+                            stop.append(exc)
+
+        async def work(items: Any) -> None:
+            async with items:
+                async for index, item in items:
+                    if stop:
+                        result = self.skipped(index, item, stop[0])
+                    else:
+                        counts["in_flight"] += 1
+                        try:
+                            result = await self.handle(index, item)
+                        finally:
+                            counts["in_flight"] -= 1
+                        reason = self.fatal(result)
+                        if reason is not None and not stop:
+                            stop.append(reason)
+                            feeding.cancel()
+                    counts["failed" if self.failed(result) else "done"] += 1
+                    await emit(result)
+                    report()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(feed)
+            for _ in range(self.concurrency):
+                tg.start_soon(work, receive.clone())
+            receive.close()
+        return stop[0] if stop else None
+
+
+class BulkStream(Generic[R], AsyncIterator[R]):
+    """Results of a bulk job as they complete.
+
+    Use as ``async with stream as results: async for r in results``. The job runs while
+    the block is open; leaving it early cancels the work in flight.
+    Memory stays bounded: workers wait while the consumer is behind.
+    """
+
+    def __init__(
+        self,
+        run: Callable[[Callable[[R], Awaitable[None]]], Awaitable[object]],
+        buffer: int,
+    ) -> None:
+        self._run = run
+        self._buffer = buffer
+        self._group: TaskGroup | None = None
+
+    async def __aenter__(self) -> BulkStream[R]:
+        send, self._receive = anyio.create_memory_object_stream[R](self._buffer)
+
+        async def produce() -> None:
+            async with send:
+                await self._run(send.send)
+
+        self._group = anyio.create_task_group()
+        await self._group.__aenter__()
+        self._group.start_soon(produce)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        assert self._group is not None
+        self._group.cancel_scope.cancel()
+        self._receive.close()
+        return await self._group.__aexit__(*exc_info)
+
+    def __aiter__(self) -> BulkStream[R]:
+        return self
+
+    async def __anext__(self) -> R:
+        if self._group is None:
+            raise RuntimeError("use the stream as `async with ... as results:` first")
+        try:
+            return await self._receive.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def next_batch(self) -> list[R] | None:
+        """Every result ready now (waiting for at least one); None at the end.
+
+        The sync client uses this to cross its event loop once per batch, not per item.
+        """
+        try:
+            batch = [await self.__anext__()]
+        except StopAsyncIteration:
+            return None
+        while True:
+            try:
+                batch.append(self._receive.receive_nowait())
+            except (anyio.WouldBlock, anyio.EndOfStream):
+                return batch
