@@ -20,15 +20,6 @@ from ._bulk import (
 )
 from ._client import AsyncScaleClient
 from ._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
-from ._file import File
-from ._studio import (
-    StudioBatch,
-    StudioBatchStatus,
-    StudioLabelerAssignment,
-    StudioProjectGroup,
-    StudioWorker,
-)
-from ._teammate import Teammate
 from ._errors import (
     ScaleDuplicateResource,
     ScaleException,
@@ -44,6 +35,7 @@ from ._errors import (
     ScaleTransportError,
     ScaleUnauthorized,
 )
+from ._file import File
 from ._http import Timeout
 from ._idempotency import derive_unique_id
 from ._pages import Paginator
@@ -51,7 +43,15 @@ from ._pagination import AsyncPageIterator
 from ._project import Project, TaskTemplate
 from ._quality import EvaluationTask, QualityTask, TrainingTask
 from ._retry import RetryPolicy
+from ._studio import (
+    StudioBatch,
+    StudioBatchStatus,
+    StudioLabelerAssignment,
+    StudioProjectGroup,
+    StudioWorker,
+)
 from ._task import Task, Tasklist
+from ._teammate import Teammate
 from ._version import __version__
 
 __all__ = [
