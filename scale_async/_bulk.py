@@ -7,8 +7,10 @@ failed (with its input and the error) or, when the job stops early, not attempte
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
 import anyio
@@ -198,9 +200,14 @@ class BulkCancelResult:
 async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[tuple[int, T]]:
     if isinstance(source, AsyncIterable):
         index = 0
-        async for item in source:
-            yield index, item
-            index += 1
+        try:
+            async for item in source:
+                yield index, item
+                index += 1
+        finally:
+            # Abandoned by a stop: an async generator given as input is closed, not leaked.
+            if inspect.isasyncgen(source):
+                await source.aclose()
     else:
         for index, item in enumerate(source):
             yield index, item
@@ -233,6 +240,7 @@ class Job(Generic[T, R]):
         started = self.clock()
         counts = {"done": 0, "failed": 0, "in_flight": 0}
         stop: list[BaseException] = []
+        broken_input: list[BaseException] = []
         feeding = anyio.CancelScope()
 
         def report() -> None:
@@ -251,12 +259,13 @@ class Job(Generic[T, R]):
             with feeding:
                 async with send:
                     try:
-                        async for numbered in _numbered(source):
-                            await send.send(numbered)
+                        async with aclosing(_numbered(source)) as numbered_items:
+                            async for numbered in numbered_items:
+                                await send.send(numbered)
                     except Exception as exc:
-                        # The input itself broke (a generator raised): stop, keep the results.
-                        if not stop:
-                            stop.append(exc)
+                        # The input itself broke (a generator raised): what was read is
+                        # still worked on; the error is reported as why the job ended early.
+                        broken_input.append(exc)
 
         async def work(items: Any) -> None:
             async with items:
@@ -282,7 +291,8 @@ class Job(Generic[T, R]):
             for _ in range(self.concurrency):
                 tg.start_soon(work, receive.clone())
             receive.close()
-        return stop[0] if stop else None
+        reasons = stop or broken_input
+        return reasons[0] if reasons else None
 
 
 class BulkStream(Generic[R], AsyncIterator[R]):
@@ -314,11 +324,13 @@ class BulkStream(Generic[R], AsyncIterator[R]):
         self._group.start_soon(produce)
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> bool | None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         assert self._group is not None
+        # The consumer is done (or left early): stop the job. The consumer's own exception,
+        # if any, propagates by itself; it is not the job's to report.
         self._group.cancel_scope.cancel()
         self._receive.close()
-        return await self._group.__aexit__(*exc_info)
+        await self._group.__aexit__(None, None, None)
 
     def __aiter__(self) -> BulkStream[R]:
         return self

@@ -119,11 +119,9 @@ class SyncDriver(Driver):
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def make_driver(kind: str, handler: Handler, **kwargs: Any) -> Driver:
-    """A driver whose client talks to ``handler`` in memory."""
-    options: dict[str, Any] = {
-        "api_key": "test_key",
-        "transport": httpx.MockTransport(handler),
-        **kwargs,
-    }
+def make_driver(kind: str, handler: Handler | None, **kwargs: Any) -> Driver:
+    """A driver whose client talks to ``handler`` in memory (or to ``transport=``)."""
+    options: dict[str, Any] = {"api_key": "test_key", **kwargs}
+    if handler is not None:
+        options["transport"] = httpx.MockTransport(handler)
     return AsyncDriver(**options) if kind == "async" else SyncDriver(**options)
