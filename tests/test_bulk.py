@@ -298,11 +298,12 @@ async def test_a_429_pauses_every_worker() -> None:
     async def handler(request: httpx.Request) -> httpx.Response:
         nonlocal calls
         calls += 1
+        number = calls  # read before yielding: other requests bump the counter meanwhile
         sent_at.append(sleeps.now)
         await anyio.lowlevel.checkpoint()
-        if calls == 1:
+        if number == 1:
             return httpx.Response(429, json={"error": "slow"}, headers={"Retry-After": "30"})
-        return httpx.Response(200, json={"task_id": f"t{calls}", "status": "completed"})
+        return httpx.Response(200, json={"task_id": f"t{number}", "status": "completed"})
 
     client = AsyncScaleClient(
         "test_key", transport=httpx.MockTransport(handler), retry=fast_policy(sleeps)
