@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+)
 from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
@@ -197,7 +204,7 @@ class BulkCancelResult:
 # -- the engine -----------------------------------------------------------------------------
 
 
-async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[tuple[int, T]]:
+async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[tuple[int, T], None]:
     if isinstance(source, AsyncIterable):
         index = 0
         try:

@@ -11,16 +11,29 @@ the first page to learn how many there are, then the others several at a time.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import anyio
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from ._errors import ScaleInvalidResponse
 from ._pages import Paginator
+from ._partitions import Window
 
-__all__ = ["AsyncPageIterator", "FanOut", "fan_out_pages", "keyset_cursor", "offset_cursor"]
+__all__ = [
+    "AsyncPageIterator",
+    "FanOut",
+    "Partitioned",
+    "fan_out_pages",
+    "gather",
+    "keyset_cursor",
+    "offset_cursor",
+]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: Fetch the page at a cursor; return its items and the next cursor (None: last page).
 FetchPage = Callable[[Any], Awaitable[tuple[list[T], Any]]]
@@ -49,22 +62,72 @@ def offset_cursor(page: Paginator[Any]) -> int | None:
 
 
 class AsyncPageIterator(AsyncIterator[T], Generic[T]):
-    """All items of a paged listing: ``async for item in it``, or ``it.pages()`` for pages."""
+    """All items of a paged listing: ``async for item in it``, or ``it.pages()`` for pages.
 
-    def __init__(self, fetch_page: FetchPage[T], first: Any = None) -> None:
+    Used as ``async with it:``, it also fetches up to ``prefetch`` pages ahead while the
+    caller works on the current one; leaving the block cancels that fetching at once. The
+    sync client always iterates this way.
+    """
+
+    def __init__(self, fetch_page: FetchPage[T], first: Any = None, *, prefetch: int = 0) -> None:
+        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+            raise ValueError(f"prefetch must be a non-negative integer, got {prefetch!r}")
         self._fetch_page = fetch_page
         self._cursor = first
         self._done = False
         self._buffer: list[T] = []
+        self._prefetch = prefetch
+        self._group: TaskGroup | None = None
+        self._ahead: MemoryObjectReceiveStream[list[T] | BaseException] | None = None
 
-    async def next_page(self) -> list[T] | None:
-        """The next page of items, or None once the listing is exhausted."""
+    async def _fetch_next(self) -> list[T] | None:
         if self._done:
             return None
         items, cursor = await self._fetch_page(self._cursor)
         self._cursor = cursor
         self._done = cursor is None
         return items
+
+    async def next_page(self) -> list[T] | None:
+        """The next page of items, or None once the listing is exhausted."""
+        if self._ahead is None:
+            return await self._fetch_next()
+        try:
+            page = await self._ahead.receive()
+        except anyio.EndOfStream:
+            return None
+        if isinstance(page, BaseException):
+            raise page
+        return page
+
+    async def __aenter__(self) -> AsyncPageIterator[T]:
+        if self._prefetch and self._group is None:
+            send, self._ahead = anyio.create_memory_object_stream[list[T] | BaseException](
+                self._prefetch
+            )
+
+            async def produce() -> None:
+                async with send:
+                    try:
+                        while (page := await self._fetch_next()) is not None:
+                            await send.send(page)
+                    except Exception as exc:
+                        # Handed to the consumer, which raises it where it reads.
+                        await send.send(exc)
+
+            self._group = anyio.create_task_group()
+            await self._group.__aenter__()
+            self._group.start_soon(produce)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        group, self._group = self._group, None
+        if group is not None:
+            group.cancel_scope.cancel()
+            await group.__aexit__(None, None, None)
+        if self._ahead is not None:
+            self._ahead.close()
+        self._done = True
 
     def pages(self) -> AsyncIterator[list[T]]:
         """Iterate over whole pages instead of items."""
@@ -140,23 +203,83 @@ class FanOut(Generic[T]):
 
     async def _wave(self, indices: range) -> None:
         """Fetch ``indices`` concurrently; the first failure cancels the rest and is raised."""
-        failures: dict[int, Exception] = {}
-
-        async def one(index: int, scope: anyio.CancelScope) -> None:
-            try:
-                self._ready[index], _ = await self._fetch(index)
-            except Exception as exc:
-                failures[index] = exc
-                scope.cancel()
-
-        async with anyio.create_task_group() as group:
-            for index in indices:
-                group.start_soon(one, index, group.cancel_scope)
-        if failures:
+        try:
+            pages = await gather([partial(self._fetch, index) for index in indices])
+        except Exception:
             self._ready.clear()
-            raise failures[min(failures)]
+            raise
+        for index, (items, _) in zip(indices, pages, strict=True):
+            self._ready[index] = items
 
 
 def fan_out_pages(fetch: FetchIndexed[T], *, concurrency: int) -> AsyncPageIterator[T]:
     """Every item of a listing with numbered pages, fetched ``concurrency`` pages at a time."""
     return AsyncPageIterator(FanOut(fetch, concurrency), 0)
+
+
+async def gather(calls: list[Callable[[], Awaitable[R]]]) -> list[R]:
+    """Run ``calls`` concurrently and return their results in order.
+
+    The first failure cancels the others and is raised as itself (not in a group).
+    """
+    results: list[Any] = [None] * len(calls)
+    failures: list[Exception] = []
+
+    async def one(index: int, scope: anyio.CancelScope) -> None:
+        try:
+            results[index] = await calls[index]()
+        except Exception as exc:
+            failures.append(exc)
+            scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        for index in range(len(calls)):
+            group.start_soon(one, index, group.cancel_scope)
+    if failures:
+        raise failures[0]
+    return results
+
+
+#: Fetch one keyset page of a window: its items (each with ``created_at``) and next token.
+FetchWindow = Callable[[Window, str | None], Awaitable[tuple[list[T], str | None]]]
+
+
+class Partitioned(Generic[T]):
+    """A ``FetchPage`` that walks several ``created_at`` windows at once, one cursor each.
+
+    Each call fetches the next page of every unfinished window concurrently (a wave) and
+    returns the items each window owns, so no task comes twice even when it sits on a
+    boundary. Like ``FanOut``, nothing runs between two calls: stopping the consumer stops
+    the fetching, and at most one page per window is held.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchWindow[T],
+        windows: Callable[[], Awaitable[list[Window]]],
+        created_at: Callable[[T], str | None],
+    ) -> None:
+        self._fetch = fetch
+        self._windows = windows
+        self._created_at = created_at
+
+    async def __call__(
+        self, cursor: list[tuple[Window, str | None]] | None
+    ) -> tuple[list[T], list[tuple[Window, str | None]] | None]:
+        active = cursor if cursor is not None else [(w, None) for w in await self._windows()]
+        pages = await gather([partial(self._fetch, window, token) for window, token in active])
+        items: list[T] = []
+        following: list[tuple[Window, str | None]] = []
+        for (window, _), (page, token) in zip(active, pages, strict=True):
+            items.extend(item for item in page if self._owned(window, item))
+            if token is not None:
+                following.append((window, token))
+        return items, following or None
+
+    def _owned(self, window: Window, item: T) -> bool:
+        if window.start is None and window.end is None:
+            return True
+        created = self._created_at(item)
+        if created is None:
+            raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
+        return window.owns(created)

@@ -41,10 +41,15 @@ class SyncClient(Generic[A]):
         return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
 
     def _iterate(self, pages: Any) -> Iterator[Any]:
-        return self._runner.iterate(pages.pages(), lambda page: to_sync(page, self._runner))
+        """A page iterator's items; inside its block, so that it prefetches."""
+        return self._runner.iterate(pages, _next_page, self._to_sync)
 
     def _stream(self, stream: Any) -> Iterator[Any]:
-        return self._runner.stream(stream, lambda batch: to_sync(batch, self._runner))
+        """A bulk stream's results, a batch of ready ones per crossing."""
+        return self._runner.iterate(stream, _next_batch, self._to_sync)
+
+    def _to_sync(self, value: Any) -> Any:
+        return to_sync(value, self._runner)
 
     def close(self) -> None:
         """Close the connections and stop the event loop thread."""
@@ -55,6 +60,14 @@ class SyncClient(Generic[A]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+async def _next_page(pages: Any) -> Any:
+    return await pages.next_page()
+
+
+async def _next_batch(stream: Any) -> Any:
+    return await stream.next_batch()
 
 
 class SyncClientBase(SyncClient[AsyncScaleClient]):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import attrs
 
 import scale_async as _async
-from collections.abc import Callable, Iterator
+import scale_async.nga
+from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from scale_async._api_bulk import Payloads, TaskRefs
 from scale_async._api_files import Readable
@@ -26,11 +27,12 @@ from scale_async._retry import RetryPolicy
 from scale_async._studio import StudioBatch, StudioLabelerAssignment, StudioProjectGroup
 from scale_async._task import TaskFields
 from scale_async._teammate import TeammateFields
-from scale_sync._base import SyncClientBase, SyncModelMixin
+from scale_async.nga._models import BatchComparison, BatchConfiguration, BatchDefinition, BatchDetails, BatchListItem, BatchPage, ForcedNodes, ValidationResult
+from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin
 from scale_sync._convert import register_twin
 from typing import Any, cast
 
-__all__ = ["ScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate"]
+__all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate"]
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -709,6 +711,152 @@ class ScaleClient(SyncClientBase):
         cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
         """
         return cast("BulkCancelResult", self._call(self._async.cancel_batch, batch_name, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress))
+
+
+class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):
+    """A client for the v6 Batch Services of NGA's Scale (ngageoint/scale), not Scale AI.
+
+    ``base_url`` is where the REST API is served, without the version (``http://host/api``;
+    requests go to ``{base_url}/v6/batches/...``). ``token`` is a Django REST framework token,
+    sent as ``Authorization: Token <token>``; leave it None for a server without
+    authentication or with public reads. The other arguments are those of the Scale AI
+    client: ``source`` joins the User-Agent, ``verify``/``proxies``/``cert``
+    shape TLS and proxies, ``timeout`` bounds each request phase, ``retry`` is the
+    ``RetryPolicy``, ``max_connections`` bounds the pool and the requests in flight, and
+    ``transport`` replaces the HTTP transport (``FakeNGAScaleAPI().transport()`` in tests).
+
+    Errors are the Scale AI client's classes, with DRF's ``detail`` as the message: 400
+    ``ScaleInvalidRequest``, 401 ``ScaleUnauthorized``, 403 ``ScaleForbidden``, 404
+    ``ScaleResourceNotFound``, 500 ``ScaleInternalError``; 405 is a plain ``ScaleException``
+    with ``code == 405``. Creating a batch is not retried after an ambiguous failure (it
+    would create a second batch); reads, edits and validations are.
+
+    Use it as ``with NGAScaleClient(url) as client:`` or call ``close()``.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        source: str | None = None,
+        verify: Verify = None,
+        proxies: Proxies = None,
+        cert: Cert = None,
+        timeout: float | Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 64,
+        transport: Transport | None = None,
+    ) -> None:
+        super().__init__(_async.nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+
+    def list_batches(
+        self,
+        **filters: Any,
+    ) -> BatchPage:
+        """One page of ``GET /v6/batches/``, oldest change first unless ``order`` says otherwise.
+
+        Filters: ``started``/``ended`` (a ``datetime``, a ``timedelta`` meaning "that long
+        ago", or an ISO-8601 string of either; they bound ``last_modified``),
+        ``recipe_type_id`` and ``root_batch_id`` (an id or a list of ids),
+        ``is_creation_done`` and ``is_superseded`` (booleans), ``order`` (a field name or a
+        list of them, ``-`` first to sort down), ``page`` and ``page_size`` (1-1000). An
+        unknown name is ``ScaleInvalidRequest`` and a bad value ``ValueError``, both before
+        any request; a page past the end is ``ScaleResourceNotFound``.
+        """
+        return cast("BatchPage", self._call(self._async.list_batches, **filters))
+
+    def get_batches(
+        self,
+        *,
+        concurrency: int = 4,
+        **filters: Any,
+    ) -> Iterator[BatchListItem]:
+        """Every batch matching the filters, in ``list_batches`` order, one by one.
+
+        The first page says how many there are; the rest are then fetched ``concurrency``
+        pages at a time and yielded in order, so a long listing costs a few round trips, not
+        one per page. Leaving the loop early stops the fetching. The filters are
+        ``list_batches``'s except ``page``; ``page_size`` defaults to 100. Batches that change
+        while the listing runs may move between pages, as with any paged listing.
+        """
+        return cast("Iterator[BatchListItem]", self._iterate(self._async.get_batches(concurrency=concurrency, **filters)))
+
+    def create_batch(
+        self,
+        recipe_type_id: int,
+        definition: BatchDefinition | Mapping[str, Any],
+        configuration: BatchConfiguration | Mapping[str, Any] | None = None,
+        title: str | None = None,
+        description: str | None = None,
+    ) -> BatchDetails:
+        """Create a batch of recipes of one recipe type (``POST /v6/batches/``, 201).
+
+        ``definition`` and ``configuration`` are the model objects or plain dicts; a dict is
+        checked against the v6 schema first, so a misspelt key is a ``ValueError`` naming it,
+        before any request. ``title`` holds at most 50 characters. Not retried once the
+        server may have acted: a replay would create a second batch.
+        """
+        return cast("BatchDetails", self._call(self._async.create_batch, recipe_type_id, definition, configuration, title, description))
+
+    def create_batch_from_previous(
+        self,
+        root_batch_id: int,
+        recipe_type_id: int,
+        configuration: BatchConfiguration | Mapping[str, Any] | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        forced_nodes: ForcedNodes | Mapping[str, Any] | None = None,
+    ) -> BatchDetails:
+        """Re-process the latest batch of the chain rooted at ``root_batch_id``.
+
+        The new batch joins the chain and supersedes that batch, which must have the same
+        recipe type and have finished creating its recipes. ``forced_nodes`` forces nodes of
+        the previous batch's recipes to run again even if unchanged.
+        """
+        return cast("BatchDetails", self._call(self._async.create_batch_from_previous, root_batch_id, recipe_type_id, configuration, title, description, forced_nodes))
+
+    def get_batch(
+        self,
+        batch_id: int,
+    ) -> BatchDetails:
+        """One batch with its definition, configuration and per-job metrics."""
+        return cast("BatchDetails", self._call(self._async.get_batch, batch_id))
+
+    def edit_batch(
+        self,
+        batch_id: int,
+        title: str | None = None,
+        description: str | None = None,
+        configuration: BatchConfiguration | Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change a batch's title, description or configuration (``PATCH``, 204).
+
+        Only what is given is sent; giving nothing is a ``ValueError``, as is a title longer
+        than 50 characters or a configuration the v6 schema refuses.
+        """
+        self._call(self._async.edit_batch, batch_id, title, description, configuration)
+
+    def validate_batch(
+        self,
+        recipe_type_id: int,
+        definition: BatchDefinition | Mapping[str, Any],
+        configuration: BatchConfiguration | Mapping[str, Any] | None = None,
+    ) -> ValidationResult:
+        """Ask whether ``create_batch`` would succeed, without creating anything.
+
+        A definition or configuration the server finds wrong is not an exception: it comes
+        back as ``is_valid == False`` with named errors. Only an unknown or missing recipe
+        type is a 400 (``ScaleInvalidRequest``).
+        """
+        return cast("ValidationResult", self._call(self._async.validate_batch, recipe_type_id, definition, configuration))
+
+    def compare_batches(
+        self,
+        root_batch_id: int,
+    ) -> BatchComparison:
+        """The metrics of every batch of a chain side by side (empty for an unknown root)."""
+        return cast("BatchComparison", self._call(self._async.compare_batches, root_batch_id))
 
 
 register_twin(_async.Task, Task)

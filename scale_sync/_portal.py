@@ -134,35 +134,26 @@ class PortalRunner:
             future.cancel()
             raise
 
-    def iterate(self, pages: Any, convert: Callable[[Any], list[T]]) -> Iterator[T]:
-        """Yield the items of an async page iterator, crossing the portal once per page.
+    def iterate(
+        self,
+        source: Any,
+        take: Callable[[Any], Awaitable[list[Any] | None]],
+        convert: Callable[[Any], list[T]],
+    ) -> Iterator[T]:
+        """Yield the items of an async source, crossing the portal once per chunk.
 
-        Leaving the loop early (``break``, an exception, garbage collection) closes the
-        async iterator on its loop.
-        """
-        try:
-            while True:
-                page = self.call(_next_or_none, pages)
-                if page is None:
-                    return
-                yield from convert(page)
-        finally:
-            if self._portal is not None and hasattr(pages, "aclose"):
-                self.call(pages.aclose)
-
-    def stream(self, stream: Any, convert: Callable[[Any], list[T]]) -> Iterator[T]:
-        """Yield the results of an async bulk stream, crossing once per batch of ready results.
-
-        The stream's block is entered and left on the loop; leaving the loop early here
-        leaves it there, which cancels the work in flight.
+        ``source`` is an async context manager (a page iterator, a bulk stream) entered and
+        left on the loop; ``take`` gets its next chunk, None at the end. Leaving the loop
+        early (``break``, an exception, garbage collection) leaves the block on the loop,
+        which cancels whatever it still had in flight.
         """
         portal = self._ensure_started()
-        with portal.wrap_async_context_manager(stream) as results:
+        with portal.wrap_async_context_manager(source) as entered:
             while True:
-                batch = self.call(results.next_batch)
-                if batch is None:
+                chunk = self.call(take, entered)
+                if chunk is None:
                     return
-                yield from convert(batch)
+                yield from convert(chunk)
 
     def close(self) -> None:
         """Run the client's cleanup on the loop, then stop the loop and join its thread."""
@@ -181,13 +172,6 @@ class PortalRunner:
                 self._thread = None
                 if thread is not None:
                     thread.join(timeout=10)
-
-
-async def _next_or_none(pages: Any) -> Any:
-    try:
-        return await pages.__anext__()
-    except StopAsyncIteration:
-        return None
 
 
 @atexit.register

@@ -1,6 +1,7 @@
 """Write ``scale_sync/_generated.py``, the typed sync facade of the async core.
 
-Every public method of ``AsyncScaleClient`` and every async helper of a model gets a plain
+Every public method of ``AsyncScaleClient`` (and of ``scale_async.nga.AsyncNGAScaleClient``,
+NGA Scale's client, which becomes ``NGAScaleClient``) and every async helper of a model gets a plain
 ``def`` with the same parameters, defaults and docstring: coroutines run on the sync client's
 event loop thread, page iterators become generators that cross it once per page. No behaviour
 is written here; the generated bodies only forward.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import scale_async
+import scale_async.nga
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "scale_sync" / "_generated.py"
@@ -41,6 +43,7 @@ REWRITES = {
     "AsyncPageIterator": "Iterator",
     "BulkStream": "Iterator",
     "AsyncScaleClient": "ScaleClient",
+    "AsyncNGAScaleClient": "NGAScaleClient",
 }
 
 SKIP = {"aclose"}
@@ -200,7 +203,7 @@ def _public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
 
 def _client_class(
     imports: Imports,
-    cls: type = scale_async.AsyncScaleClient,
+    cls: type[Any] = scale_async.AsyncScaleClient,
     name: str = "ScaleClient",
     base: str = "SyncClientBase",
     ref: str = "_async.AsyncScaleClient",
@@ -249,21 +252,31 @@ def render() -> str:
     imports = Imports()
     imports.add("typing", "cast")
     imports.add("scale_sync._base", "SyncClientBase")
+    imports.add("scale_sync._base", "SyncClient")
     imports.add("scale_sync._base", "SyncModelMixin")
     imports.add("scale_sync._convert", "register_twin")
     imports.add("collections.abc", "Iterator")
     twins = [_twin_class(name, base, imports) for name, base in TWINS.items()]
     client = _client_class(imports)
+    nga = _client_class(
+        imports,
+        scale_async.nga.AsyncNGAScaleClient,
+        "NGAScaleClient",
+        "SyncClient[_async.nga.AsyncNGAScaleClient]",
+        "_async.nga.AsyncNGAScaleClient",
+    )
     registrations = "\n".join(f"register_twin(_async.{name}, {name})" for name in TWINS)
-    all_names = ", ".join(f'"{n}"' for n in ["ScaleClient", *TWINS])
+    all_names = ", ".join(f'"{n}"' for n in ["ScaleClient", "NGAScaleClient", *TWINS])
     return (
         HEADER
-        + "import attrs\n\nimport scale_async as _async\n"
+        + "import attrs\n\nimport scale_async as _async\nimport scale_async.nga\n"
         + imports.render()
         + f"\n__all__ = [{all_names}]\n\n\n"
         + "\n\n".join(twins)
         + "\n\n"
         + client
+        + "\n\n"
+        + nga
         + "\n\n"
         + registrations
         + "\n"

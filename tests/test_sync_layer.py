@@ -177,7 +177,7 @@ def test_get_tasks_is_a_generator_crossing_once_per_page() -> None:
     assert [t.task_id for t in tasks] == ["a", "b", "c", "d", "e"]
     assert all(isinstance(t, scale_sync.Task) for t in tasks)
     assert len(script.requests) == 3
-    assert crossings == 3 + 1 + 1  # three pages, the end-of-listing probe, the close
+    assert crossings == 3 + 1  # three pages, then the end-of-listing probe
 
 
 def test_breaking_out_stops_fetching() -> None:

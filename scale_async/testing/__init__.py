@@ -19,6 +19,9 @@ Two ways to run it::
 Control routes (no key, never faulted): ``GET /_fake/stats``, ``POST /_fake/reset``,
 ``GET|PUT /_fake/faults``, ``POST /_fake/faults/queue``, ``POST /_fake/tasks/{id}/complete``,
 ``GET /_fake/callbacks``.
+
+``FakeNGAScaleAPI`` is the same kind of fake for a different product, NGA Scale's v6 Batch
+Services (``scale_async.nga``): ``FakeNGAScaleAPI().transport()`` in-process, or any ASGI server.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ._app import IN_PROCESS_BASE_URL, FakeScaleAPI
 from ._callbacks import CallbackAttempt, callback_body
 from ._errors import ApiError
 from ._faults import FAULT_KINDS, FaultConfig, FaultKind, Latency
+from ._nga import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
 from ._server import FakeServer, run_in_thread, serve
 from ._state import Stats
 from ._transport import FakeTransport
@@ -34,8 +38,10 @@ from ._transport import FakeTransport
 __all__ = [
     "FAULT_KINDS",
     "IN_PROCESS_BASE_URL",
+    "IN_PROCESS_NGA_BASE_URL",
     "ApiError",
     "CallbackAttempt",
+    "FakeNGAScaleAPI",
     "FakeScaleAPI",
     "FakeServer",
     "FakeTransport",

@@ -1,0 +1,72 @@
+"""The synchronous client for NGA Scale's v6 Batch Services (``scale_async.nga``'s twin).
+
+The models have no helper methods, so the sync client returns the async package's classes;
+only the client is generated (in ``scale_sync._generated``, with ``ScaleClient``).
+"""
+
+from scale_async.nga import (
+    BatchComparison,
+    BatchConfiguration,
+    BatchDefinition,
+    BatchDetails,
+    BatchListItem,
+    BatchPage,
+    BatchRef,
+    ComparisonMetrics,
+    ForcedNodes,
+    InputMapping,
+    JobComparisonMetrics,
+    JobMetrics,
+    PreviousBatch,
+    PreviousBatchInfo,
+    RecipeTypeRef,
+    RecipeTypeRevision,
+    ScaleException,
+    ScaleForbidden,
+    ScaleInternalError,
+    ScaleInvalidRequest,
+    ScaleInvalidResponse,
+    ScaleResourceNotFound,
+    ScaleTransportError,
+    ScaleUnauthorized,
+    TriggerEvent,
+    ValidationItem,
+    ValidationResult,
+    format_duration,
+    parse_duration,
+)
+
+from ._generated import NGAScaleClient
+
+__all__ = [
+    "BatchComparison",
+    "BatchConfiguration",
+    "BatchDefinition",
+    "BatchDetails",
+    "BatchListItem",
+    "BatchPage",
+    "BatchRef",
+    "ComparisonMetrics",
+    "ForcedNodes",
+    "InputMapping",
+    "JobComparisonMetrics",
+    "JobMetrics",
+    "NGAScaleClient",
+    "PreviousBatch",
+    "PreviousBatchInfo",
+    "RecipeTypeRef",
+    "RecipeTypeRevision",
+    "ScaleException",
+    "ScaleForbidden",
+    "ScaleInternalError",
+    "ScaleInvalidRequest",
+    "ScaleInvalidResponse",
+    "ScaleResourceNotFound",
+    "ScaleTransportError",
+    "ScaleUnauthorized",
+    "TriggerEvent",
+    "ValidationItem",
+    "ValidationResult",
+    "format_duration",
+    "parse_duration",
+]
