@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ._batch import Batch, Batchlist
 from ._core import ClientCore, require_text
 from ._enums import BatchStatus
 from ._errors import ScaleInvalidResponse
-from ._pagination import AsyncPageIterator, offset_cursor
+from ._pagination import AsyncPageIterator, fan_out_pages
 from ._requester import Call
 from ._serde import structure
 from ._wire import BATCHES_QUERY_KEYS, check_query_keys, segment
@@ -16,6 +17,8 @@ from ._wire import BATCHES_QUERY_KEYS, check_query_keys, segment
 __all__ = ["BatchesAPI"]
 
 PRIORITY_RANGE = range(10, 31)
+#: Batches per page when listing them all (the API's maximum).
+PAGE_SIZE = 100
 
 
 def _require_metadata(metadata: Any) -> dict[str, Any]:
@@ -134,8 +137,16 @@ class BatchesAPI(ClientCore):
         created_after: str | None = None,
         created_before: str | None = None,
         exclude_archived: bool = False,
+        *,
+        concurrency: int = 4,
     ) -> AsyncPageIterator[Batch]:
-        """Every batch matching the filters, newest first: ``async for batch in ...``."""
+        """Every batch matching the filters, newest first: ``async for batch in ...``.
+
+        The first page tells how many batches there are; the other pages are then fetched
+        ``concurrency`` at a time and yielded in order. Offsets are taken from the first
+        answer, so batches created during the listing may be missed or repeated, as with
+        any offset paging.
+        """
         query: dict[str, Any] = {
             "project": project_name,
             "status": batch_status,
@@ -145,8 +156,12 @@ class BatchesAPI(ClientCore):
         }
         query = {key: value for key, value in query.items() if value is not None}
 
-        async def fetch(offset: int) -> tuple[list[Batch], int | None]:
-            page = await self.batches(**query, offset=offset)
-            return list(page), offset_cursor(page)
+        async def fetch(index: int) -> tuple[list[Batch], int]:
+            page = await self.batches(**query, offset=index * PAGE_SIZE, limit=PAGE_SIZE)
+            if page.total is None:
+                raise ScaleInvalidResponse(
+                    "batch page lacks totalDocs", method="GET", path="batches"
+                )
+            return list(page), math.ceil(page.total / PAGE_SIZE)
 
-        return AsyncPageIterator(fetch, 0)
+        return fan_out_pages(fetch, concurrency=concurrency)

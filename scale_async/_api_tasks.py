@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from ._core import ClientCore, require_text
 from ._enums import TaskReviewStatus, TaskStatus, TaskType
 from ._errors import ScaleDuplicateResource, ScaleInvalidResponse
-from ._pagination import AsyncPageIterator, keyset_cursor
+from ._pagination import AsyncPageIterator, Partitioned, keyset_cursor
+from ._partitions import Window, parse_time, split
 from ._requester import Call
 from ._serde import structure
 from ._task import Task, Tasklist
@@ -196,15 +199,29 @@ class TasksAPI(ClientCore):
         include_attachment_url: bool = True,
         limited_response: bool | None = None,
         limit: int | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
     ) -> AsyncPageIterator[Task]:
-        """Every task matching the filters, newest first: ``async for task in ...``.
+        """Every task matching the filters: ``async for task in ...``.
 
         ``project_name`` or ``batch_name`` is required (``ValueError`` otherwise, before any
         request). ``limit`` is the page size (1-100). Dates are ISO-8601 strings;
         ``created_after``/``created_before`` bound ``created_at``.
+
+        Inside ``async with client.get_tasks(...) as tasks:`` (and always from the sync
+        client) up to ``prefetch`` pages are fetched while the caller works on the current
+        one; leaving the block cancels the fetching. ``partitions`` splits the ``created_at``
+        range (the filters' bounds, else from the batch's or project's creation to now) into
+        that many windows walked at once: each task still comes exactly once, newest first
+        within its window.
         """
         if not project_name and not batch_name:
             raise ValueError("get_tasks needs a project_name or a batch_name")
+        if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+            raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
+        if partitions > 1 and limited_response:
+            raise ValueError("partitions need created_at, which limited_response leaves out")
         query = tasks_query(
             project_name=project_name,
             batch_name=batch_name,
@@ -224,11 +241,33 @@ class TasksAPI(ClientCore):
             limit=limit,
         )
 
-        async def fetch(token: str | None) -> tuple[list[Task], str | None]:
-            page = await self.tasks(**query, next_token=token)
+        async def fetch(window: Window, token: str | None) -> tuple[list[Task], str | None]:
+            page = await self.tasks(**{**query, **window.query()}, next_token=token)
             return list(page), keyset_cursor(page)
 
-        return AsyncPageIterator(fetch)
+        if partitions == 1:
+            whole = Window(None, None)
+            return AsyncPageIterator(partial(fetch, whole), prefetch=prefetch)
+
+        async def windows() -> list[Window]:
+            start = created_after or await self._listing_start(project_name, batch_name)
+            if start is None:
+                return [Window(None, None)]
+            end = parse_time(created_before) if created_before else datetime.now(timezone.utc)
+            return split(parse_time(start), end, partitions)
+
+        walk = Partitioned(fetch, windows, lambda task: task.created_at)
+        return AsyncPageIterator(walk, prefetch=prefetch)
+
+    async def _listing_start(self, project_name: str | None, batch_name: str | None) -> str | None:
+        """When the tasks of a batch (or else a project) can start: its own creation."""
+        if batch_name:
+            batch = await self._call(Call(method="GET", path=f"batches/{segment(batch_name)}"))
+            return batch.get("created_at") if isinstance(batch, dict) else None
+        project = await self._call(
+            Call(method="GET", path=f"projects/{segment(project_name or '')}")
+        )
+        return project.get("created_at") if isinstance(project, dict) else None
 
     async def get_tasks_count(
         self,

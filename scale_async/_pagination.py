@@ -29,7 +29,6 @@ __all__ = [
     "fan_out_pages",
     "gather",
     "keyset_cursor",
-    "offset_cursor",
 ]
 
 T = TypeVar("T")
@@ -50,15 +49,6 @@ def keyset_cursor(page: Paginator[Any]) -> str | None:
     if not page.next_token:
         raise ScaleInvalidResponse("page says has_more but carries no next_token")
     return page.next_token
-
-
-def offset_cursor(page: Paginator[Any]) -> int | None:
-    """The offset after an offset page, None after the last one."""
-    if not page.has_more:
-        return None
-    if not len(page):
-        raise ScaleInvalidResponse("page says has_more but holds no items")
-    return (page.offset or 0) + len(page)
 
 
 class AsyncPageIterator(AsyncIterator[T], Generic[T]):

@@ -478,9 +478,17 @@ class ScaleClient(SyncClientBase):
         created_after: str | None = None,
         created_before: str | None = None,
         exclude_archived: bool = False,
+        *,
+        concurrency: int = 4,
     ) -> Iterator[Batch]:
-        """Every batch matching the filters, newest first: ``async for batch in ...``."""
-        return cast("Iterator[Batch]", self._iterate(self._async.get_batches(project_name, batch_status, created_after, created_before, exclude_archived)))
+        """Every batch matching the filters, newest first: ``async for batch in ...``.
+
+        The first page tells how many batches there are; the other pages are then fetched
+        ``concurrency`` at a time and yielded in order. Offsets are taken from the first
+        answer, so batches created during the listing may be missed or repeated, as with
+        any offset paging.
+        """
+        return cast("Iterator[Batch]", self._iterate(self._async.get_batches(project_name, batch_status, created_after, created_before, exclude_archived, concurrency=concurrency)))
 
     def create_task(
         self,
@@ -602,14 +610,24 @@ class ScaleClient(SyncClientBase):
         include_attachment_url: bool = True,
         limited_response: bool | None = None,
         limit: int | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
     ) -> Iterator[Task]:
-        """Every task matching the filters, newest first: ``async for task in ...``.
+        """Every task matching the filters: ``async for task in ...``.
 
         ``project_name`` or ``batch_name`` is required (``ValueError`` otherwise, before any
         request). ``limit`` is the page size (1-100). Dates are ISO-8601 strings;
         ``created_after``/``created_before`` bound ``created_at``.
+
+        Inside ``async with client.get_tasks(...) as tasks:`` (and always from the sync
+        client) up to ``prefetch`` pages are fetched while the caller works on the current
+        one; leaving the block cancels the fetching. ``partitions`` splits the ``created_at``
+        range (the filters' bounds, else from the batch's or project's creation to now) into
+        that many windows walked at once: each task still comes exactly once, newest first
+        within its window.
         """
-        return cast("Iterator[Task]", self._iterate(self._async.get_tasks(project_name, batch_name, task_type, status, review_status, unique_id, completed_after, completed_before, updated_after, updated_before, created_after, created_before, tags, include_attachment_url, limited_response, limit)))
+        return cast("Iterator[Task]", self._iterate(self._async.get_tasks(project_name, batch_name, task_type, status, review_status, unique_id, completed_after, completed_before, updated_after, updated_before, created_after, created_before, tags, include_attachment_url, limited_response, limit, prefetch=prefetch, partitions=partitions)))
 
     def get_tasks_count(
         self,

@@ -174,18 +174,25 @@ async def test_batches_page(driver: Driver, router: respx.Router) -> None:
         await driver.call("batches", bogus=1)
 
 
-async def test_get_batches_walks_offsets(driver: Driver, router: respx.Router) -> None:
-    pages = {
-        "0": batch_page([batch_json("a"), batch_json("b")], 0, 3, True),
-        "2": batch_page([batch_json("c")], 2, 3, False),
-    }
-    route = router.get("/batches").mock(
-        side_effect=lambda r: httpx.Response(200, json=pages[r.url.params["offset"]])
-    )
+async def test_get_batches_fetches_pages_concurrently_in_order(
+    driver: Driver, router: respx.Router
+) -> None:
+    """The first page gives the total; the rest come in waves, yielded in order."""
+    names = [f"b{n:03d}" for n in range(250)]
+
+    def page(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        limit = int(request.url.params["limit"])
+        docs = [batch_json(name) for name in names[offset : offset + limit]]
+        return httpx.Response(
+            200, json=batch_page(docs, offset, len(names), offset + limit < len(names))
+        )
+
+    route = router.get("/batches").mock(side_effect=page)
     batches = await driver.collect(
-        "get_batches", project_name="p", batch_status=BatchStatus.InProgress
+        "get_batches", project_name="p", batch_status=BatchStatus.InProgress, concurrency=2
     )
-    assert [b.name for b in batches] == ["a", "b", "c"]
+    assert [b.name for b in batches] == names
     assert all(isinstance(b, driver.models.Batch) for b in batches)
     first = route.calls[0].request.url.params
     assert dict(first) == {
@@ -193,7 +200,9 @@ async def test_get_batches_walks_offsets(driver: Driver, router: respx.Router) -
         "status": "in_progress",
         "exclude_archived": "False",
         "offset": "0",
+        "limit": "100",
     }
+    assert sorted(int(c.request.url.params["offset"]) for c in route.calls) == [0, 100, 200]
 
 
 async def test_malformed_batch_is_a_clear_error(driver: Driver, router: respx.Router) -> None:

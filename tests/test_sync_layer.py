@@ -181,15 +181,18 @@ def test_get_tasks_is_a_generator_crossing_once_per_page() -> None:
 
 
 def test_breaking_out_stops_fetching() -> None:
-    """Leaving the loop early fetches no further page."""
+    """Leaving the loop early cancels the prefetching: at most ``prefetch`` pages ahead."""
     script = Scripted(
         lambda r: ok(page_json([task_json("a"), task_json("b")], has_more=True, token="more"))
     )
     with make_client(script) as client:
-        for task in client.get_tasks(project_name="p"):
+        for task in client.get_tasks(project_name="p", prefetch=2):
             assert task.task_id == "a"
             break
-        assert len(script.requests) == 1
+        fetched = len(script.requests)
+        time.sleep(0.1)
+        assert len(script.requests) == fetched
+        assert fetched <= 1 + 2 + 1  # the page in hand, two ahead, one being fetched
 
 
 def test_bad_arguments_fail_at_the_call() -> None:

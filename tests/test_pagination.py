@@ -1,0 +1,228 @@
+"""Concurrent pagination: prefetching and created_at partitions, through both clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from scale_async import AsyncScaleClient, ScaleResourceNotFound, TaskType
+from scale_async._pagination import AsyncPageIterator, Partitioned
+from scale_async._partitions import Window, format_time, parse_time, split
+from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
+from tests.drivers import Driver, Sleeps, fast_policy, make_driver
+from tests.scripted import Scripted, fail, ok, page_json, task_json
+
+PROJECT = "paged"
+T0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
+
+# -- pure helpers ----------------------------------------------------------------------------
+
+
+def test_times_round_trip_in_scale_s_format() -> None:
+    moment = datetime(2024, 5, 1, 12, 30, 1, 123456, tzinfo=timezone.utc)
+    assert format_time(moment) == "2024-05-01T12:30:01.123Z"
+    assert parse_time("2024-05-01T12:30:01.123Z") == moment.replace(microsecond=123000)
+    assert parse_time("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
+    assert parse_time("2024-05-01T14:00:00+02:00") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+
+
+def test_split_covers_all_time_without_overlap() -> None:
+    windows = split(T0, T0 + timedelta(hours=4), 4)
+    assert windows[0].start is None
+    assert windows[-1].end is None
+    assert [w.end for w in windows[:-1]] == [w.start for w in windows[1:]]
+    assert windows[1].start == T0 + timedelta(hours=1)
+    assert split(T0, T0, 4) == [Window(None, None)]
+    assert split(T0, T0 + timedelta(hours=1), 1) == [Window(None, None)]
+    with pytest.raises(ValueError, match="at least 1"):
+        split(T0, T0, 0)
+
+
+def test_a_window_owns_its_start_not_its_end_and_asks_a_little_more() -> None:
+    window = Window(T0, T0 + timedelta(seconds=10))
+    assert window.owns("2024-05-01T00:00:00.000Z")
+    assert window.owns("2024-05-01T00:00:09.999Z")
+    assert not window.owns("2024-05-01T00:00:10.000Z")
+    assert not window.owns("2024-04-30T23:59:59.999Z")
+    assert window.query() == {
+        "start_time": "2024-04-30T23:59:59.999Z",
+        "end_time": "2024-05-01T00:00:10.001Z",
+    }
+    assert Window(None, None).query() == {}
+
+
+async def test_boundary_tasks_come_exactly_once_whatever_the_server_includes() -> None:
+    """Windows that overlap on the server side still hand each task over once."""
+    cut = T0 + timedelta(seconds=5)
+    stamps = [T0 + timedelta(seconds=s) for s in (0, 1, 5, 5, 9)]
+    tasks = [{"id": n, "created_at": format_time(t)} for n, t in enumerate(stamps)]
+    in_flight = peak = 0
+
+    async def fetch(window: Window, token: str | None) -> tuple[list[dict[str, Any]], None]:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await anyio.sleep(0.01)
+        in_flight -= 1
+        bounds = window.query()
+        low = parse_time(bounds["start_time"]) if "start_time" in bounds else None
+        high = parse_time(bounds["end_time"]) if "end_time" in bounds else None
+        # An inclusive-on-both-sides server: boundary tasks reach both windows.
+        page = [
+            t
+            for t in tasks
+            if (low is None or parse_time(t["created_at"]) >= low)
+            and (high is None or parse_time(t["created_at"]) <= high)
+        ]
+        return page, None
+
+    async def windows() -> list[Window]:
+        return [Window(None, cut), Window(cut, None)]
+
+    walk = Partitioned(fetch, windows, lambda t: t["created_at"])
+    items = [t["id"] async for t in AsyncPageIterator(walk)]
+    assert sorted(items) == [0, 1, 2, 3, 4]
+    assert peak == 2
+
+
+# -- against the fake ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake() -> FakeScaleAPI:
+    return FakeScaleAPI(seed=2)
+
+
+async def seed_tasks(fake: FakeScaleAPI, count: int) -> list[str]:
+    async with AsyncScaleClient(
+        "test_key", api_instance_url=IN_PROCESS_BASE_URL, transport=fake.transport()
+    ) as client:
+        await client.create_project(PROJECT, TaskType.Categorization)
+        await client.create_batch(PROJECT, "b")
+        result = await client.create_tasks(
+            TaskType.Categorization,
+            (
+                {
+                    "attachment": f"https://example.invalid/{n}",
+                    "attachment_type": "image",
+                    "categories": ["a", "b"],
+                    "instruction": "pick",
+                }
+                for n in range(count)
+            ),
+            project=PROJECT,
+            batch="b",
+        )
+        assert result.created == count
+        return [item.task.task_id for item in result.succeeded]
+
+
+@pytest.fixture
+async def driver(client_kind: str, fake: FakeScaleAPI) -> AsyncIterator[Driver]:
+    drv = make_driver(
+        client_kind,
+        None,
+        api_instance_url=IN_PROCESS_BASE_URL,
+        transport=fake.transport(),
+        retry=fast_policy(Sleeps()),
+    )
+    yield drv
+    await drv.aclose()
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+async def test_partitions_yield_every_task_once(
+    driver: Driver, fake: FakeScaleAPI, partitions: int
+) -> None:
+    ids = await seed_tasks(fake, 230)
+    for scope in ({"project_name": PROJECT}, {"batch_name": "b"}):
+        tasks = await driver.collect("get_tasks", **scope, limit=25, partitions=partitions)
+        got = [t.task_id for t in tasks]
+        assert len(got) == len(set(got)) == 230
+        assert set(got) == set(ids)
+
+
+async def test_partitions_keep_the_caller_s_bounds(driver: Driver, fake: FakeScaleAPI) -> None:
+    await seed_tasks(fake, 60)
+    every = await driver.collect("get_tasks", project_name=PROJECT)
+    stamps = sorted(t.created_at for t in every)
+    low, high = stamps[10], stamps[49]
+    expected = {t.task_id for t in every if low <= t.created_at <= high}
+    tasks = await driver.collect(
+        "get_tasks",
+        project_name=PROJECT,
+        created_after=low,
+        created_before=high,
+        partitions=4,
+        limit=7,
+    )
+    assert {t.task_id for t in tasks} == expected
+    assert len(tasks) == len(expected)
+
+
+async def test_partitions_refuse_limited_responses(driver: Driver) -> None:
+    with pytest.raises(ValueError, match="limited_response"):
+        await driver.collect("get_tasks", project_name=PROJECT, partitions=2, limited_response=True)
+    with pytest.raises(ValueError, match="partitions"):
+        await driver.collect("get_tasks", project_name=PROJECT, partitions=0)
+
+
+# -- prefetch --------------------------------------------------------------------------------
+
+
+def endless_pages(request: httpx.Request) -> httpx.Response:
+    token = int(request.url.params.get("next_token") or 0)
+    return ok(page_json([task_json(f"t{token}")], has_more=True, token=str(token + 1)))
+
+
+async def test_prefetch_fetches_ahead_inside_the_block() -> None:
+    script = Scripted(endless_pages)
+    async with AsyncScaleClient("k", transport=httpx.MockTransport(script)) as client:
+        plain = client.get_tasks(project_name="p", prefetch=3)
+        assert (await plain.__anext__()).task_id == "t0"
+        await anyio.sleep(0.05)
+        assert len(script.requests) == 1  # no block: one page at a time
+        script.requests.clear()
+        async with client.get_tasks(project_name="p", prefetch=3) as tasks:
+            assert (await tasks.__anext__()).task_id == "t0"
+            await anyio.sleep(0.05)
+            # The page in hand, three waiting, one more being fetched: then it waits.
+            assert len(script.requests) == 5
+            assert [t.task_id async for t, _ in _take(tasks, 3)] == ["t1", "t2", "t3"]
+        fetched = len(script.requests)
+        await anyio.sleep(0.05)
+        assert len(script.requests) == fetched  # leaving the block stopped the fetching
+
+
+async def _take(iterator: Any, count: int) -> AsyncIterator[tuple[Any, int]]:
+    for n in range(count):
+        yield await iterator.__anext__(), n
+
+
+async def test_a_prefetch_failure_reaches_the_caller_where_it_reads() -> None:
+    script = Scripted(
+        ok(page_json([task_json("a")], has_more=True, token="2")),
+        fail(404, "gone"),
+    )
+    seen: list[str] = []
+
+    async def consume(client: AsyncScaleClient) -> None:
+        async with client.get_tasks(project_name="p") as tasks:
+            async for task in tasks:
+                seen.append(task.task_id)
+
+    async with AsyncScaleClient("k", transport=httpx.MockTransport(script)) as client:
+        with pytest.raises(ScaleResourceNotFound, match="gone"):
+            await consume(client)
+    assert seen == ["a"]
+
+
+async def test_bad_prefetch_is_refused() -> None:
+    async with AsyncScaleClient("k") as client:
+        with pytest.raises(ValueError, match="prefetch"):
+            client.get_tasks(project_name="p", prefetch=-1)
