@@ -54,6 +54,9 @@ from ._task import Task, Tasklist
 from ._teammate import Teammate
 from ._version import __version__
 
+#: The SDK's name for the client; here it is the async one (``scale_sync`` has the sync one).
+ScaleClient = AsyncScaleClient
+
 __all__ = [
     "AsyncPageIterator",
     "AsyncScaleClient",
@@ -76,6 +79,7 @@ __all__ = [
     "Project",
     "QualityTask",
     "RetryPolicy",
+    "ScaleClient",
     "ScaleDuplicateResource",
     "ScaleException",
     "ScaleForbidden",
