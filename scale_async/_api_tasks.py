@@ -287,24 +287,9 @@ class TasksAPI(ClientCore):
         include_attachment_url: bool = True,
     ) -> int:
         """How many tasks match the filters (one request with ``limit=1``)."""
+        # The parameters are exactly tasks_query's filters; pass them on as they came.
+        filters = {name: value for name, value in locals().items() if name != "self"}
         if not project_name and not batch_name:
             raise ValueError("get_tasks_count needs a project_name or a batch_name")
-        query = tasks_query(
-            project_name=project_name,
-            batch_name=batch_name,
-            task_type=task_type,
-            status=status,
-            review_status=review_status,
-            unique_id=unique_id,
-            completed_after=completed_after,
-            completed_before=completed_before,
-            updated_after=updated_after,
-            updated_before=updated_before,
-            created_after=created_after,
-            created_before=created_before,
-            tags=tags,
-            include_attachment_url=include_attachment_url,
-            limit=1,
-        )
-        page = await self.tasks(**query)
+        page = await self.tasks(**tasks_query(**filters, limit=1))
         return int(page.total or 0)
