@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+# The fixtures users get (scale_fake, scale_client, scale_sync_client), enabled as users do;
+# pytest only reads ``pytest_plugins`` in the top-level conftest.
+pytest_plugins = ["scale_async.testing.pytest_plugin"]
+
 
 @pytest.fixture(
     scope="session",

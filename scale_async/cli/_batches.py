@@ -1,0 +1,117 @@
+"""``scale-async batches cancel|status|list``.
+
+Why cancel checks the batch first and counts its pending tasks: the v1 API has no batch
+cancellation, so ``cancel_batch`` lists and cancels task by task; the count gives the progress
+display a total (and an ETA), and the lookup turns a mistyped name into "not found" instead of
+"0 cancelled", which would read as success.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import anyio
+
+from scale_async import (
+    AsyncScaleClient,
+    BulkCancelResult,
+    Progress,
+    ScaleResourceNotFound,
+    TaskStatus,
+)
+
+from ._env import Env
+from ._exit import API_ERROR, FAILED, OK, CliError
+from ._output import choose_format, write_records
+from ._progress import ProgressRenderer, format_count
+from ._report import describe_error
+
+__all__ = ["COUNT_KEYS", "cancel", "listing", "status", "status_record"]
+
+#: Task states a batch status reports; the API leaves out those at zero.
+COUNT_KEYS = ("pending", "completed", "error", "canceled")
+LIST_COLUMNS = ("name", "project", "status", "created_at")
+FAILURES_SHOWN = 5
+
+
+async def _batch_status(client: AsyncScaleClient, name: str) -> dict[str, Any]:
+    try:
+        return await client.batch_status(name)
+    except ScaleResourceNotFound:
+        raise CliError(f"batch {name!r} not found", API_ERROR) from None
+
+
+def status_record(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The batch's status with every count present (zeros filled in), other keys kept."""
+    return {"name": name, **data, **{key: int(data.get(key) or 0) for key in COUNT_KEYS}}
+
+
+def cancel(args: argparse.Namespace, env: Env) -> int:
+    """Cancel the batch's pending tasks; print the counts; exit 1 if any cancellation failed."""
+    env.require_key()
+
+    async def go() -> BulkCancelResult:
+        async with env.client(concurrency=args.concurrency) as client:
+            await _batch_status(client, args.name)
+            total = await client.get_tasks_count(batch_name=args.name, status=TaskStatus.Pending)
+            with ProgressRenderer("cancel", total, env.stderr) as bar:
+
+                def show(progress: Progress) -> None:
+                    bar.update(progress.done, progress.failed)
+
+                return await client.cancel_batch(
+                    args.name,
+                    concurrency=args.concurrency,
+                    clear_unique_id=args.clear_unique_id,
+                    progress=show,
+                )
+
+    result = anyio.run(go)
+    print(
+        f"batch {args.name}: {format_count(len(result.cancelled))} cancelled, "
+        f"{format_count(len(result.skipped))} skipped, {format_count(len(result.failed))} failed",
+        file=env.stdout,
+    )
+    for failure in result.failed[:FAILURES_SHOWN]:
+        print(f"  {failure.task_id}: {describe_error(failure.error)}", file=env.stderr)
+    if len(result.failed) > FAILURES_SHOWN:
+        print(f"  ... and {len(result.failed) - FAILURES_SHOWN} more", file=env.stderr)
+    return FAILED if result.failed else OK
+
+
+def status(args: argparse.Namespace, env: Env) -> int:
+    """Print the batch's status and task counts."""
+    env.require_key()
+
+    async def fetch() -> dict[str, Any]:
+        async with env.client() as client:
+            return await _batch_status(client, args.name)
+
+    record = status_record(args.name, anyio.run(fetch))
+    columns = ("name", "status", *COUNT_KEYS)
+    write_records([record], columns, choose_format(args.format, env.stdout), env.stdout)
+    return OK
+
+
+def listing(args: argparse.Namespace, env: Env) -> int:
+    """Print the batches matching the filters, newest first."""
+    env.require_key()
+
+    async def fetch() -> list[dict[str, Any]]:
+        async with env.client() as client:
+            batches = client.get_batches(
+                project_name=args.project,
+                batch_status=args.status,
+                created_after=args.created_after,
+                created_before=args.created_before,
+                exclude_archived=args.exclude_archived,
+            )
+            return [batch.as_dict() async for batch in batches]
+
+    try:
+        records = anyio.run(fetch)
+    except ScaleResourceNotFound:
+        raise CliError(f"project {args.project!r} not found", API_ERROR) from None
+    write_records(records, LIST_COLUMNS, choose_format(args.format, env.stdout), env.stdout)
+    return OK
