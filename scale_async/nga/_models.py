@@ -305,8 +305,8 @@ class ValidationResult(Model):
 
 
 @attrs.define(kw_only=True, eq=False)
-class JobComparisonMetrics(Model):
-    """``JobMetrics`` of one job across a chain: one entry per batch, None where it did not run."""
+class _JobCountArrays(Model):
+    """The eight job counts, one entry per batch of a chain (None where there is none)."""
 
     jobs_total: list[int | None]
     jobs_pending: list[int | None]
@@ -316,6 +316,12 @@ class JobComparisonMetrics(Model):
     jobs_failed: list[int | None]
     jobs_completed: list[int | None]
     jobs_canceled: list[int | None]
+
+
+@attrs.define(kw_only=True, eq=False)
+class JobComparisonMetrics(_JobCountArrays):
+    """``JobMetrics`` of one job across a chain: one entry per batch, None where it did not run."""
+
     min_seed_duration: list[timedelta | None]
     avg_seed_duration: list[timedelta | None]
     max_seed_duration: list[timedelta | None]
@@ -325,17 +331,9 @@ class JobComparisonMetrics(Model):
 
 
 @attrs.define(kw_only=True, eq=False)
-class ComparisonMetrics(Model):
+class ComparisonMetrics(_JobCountArrays):
     """A chain's batch counts as arrays aligned with ``BatchComparison.batches``."""
 
-    jobs_total: list[int | None]
-    jobs_pending: list[int | None]
-    jobs_blocked: list[int | None]
-    jobs_queued: list[int | None]
-    jobs_running: list[int | None]
-    jobs_failed: list[int | None]
-    jobs_completed: list[int | None]
-    jobs_canceled: list[int | None]
     recipes_estimated: list[int | None]
     recipes_total: list[int | None]
     recipes_completed: list[int | None]
