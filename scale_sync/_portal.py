@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import functools
 import os
 import threading
 import weakref
@@ -126,12 +125,28 @@ class PortalRunner:
         """Run ``await func(*args, **kwargs)`` on the loop and return its result."""
         self._refuse_reentry()
         portal = self._ensure_started()
-        future: Future[T] = portal.start_task_soon(functools.partial(func, *args, **kwargs))
+        # A Ctrl-C can land while the task is being started, before there is a future to
+        # cancel; the task's own scope, shared through ``box``, can be cancelled either way.
+        box: dict[str, Any] = {}
+
+        async def run() -> T:
+            with anyio.CancelScope() as scope:
+                box["scope"] = scope
+                if box.get("abandoned"):
+                    scope.cancel()
+                return await func(*args, **kwargs)
+            raise RuntimeError("the caller was interrupted")  # nobody waits for this any more
+
         try:
+            future: Future[T] = portal.start_task_soon(run)
             return future.result()
         except BaseException:
             # KeyboardInterrupt (or any other interruption of the wait): stop the work too.
-            future.cancel()
+            box["abandoned"] = True
+            scope = box.get("scope")
+            if scope is not None:
+                with contextlib.suppress(RuntimeError):
+                    portal.call(scope.cancel)
             raise
 
     def iterate(

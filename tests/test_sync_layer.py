@@ -234,3 +234,36 @@ def test_repr_hides_the_key() -> None:
     assert "live_secret_key" not in repr(client)
     assert "live_secret_key" not in repr(client.async_client)
     assert "live_secret_key" not in repr(client.async_client._session.settings)
+
+
+def test_ctrl_c_while_the_task_is_starting_still_cancels_it() -> None:
+    """The interrupt can land inside start_task_soon, before there is a future to cancel."""
+    cancelled = threading.Event()
+    started = threading.Event()
+
+    async def slow() -> None:
+        started.set()
+        try:
+            await anyio.sleep(30)
+        except anyio.get_cancelled_exc_class():
+            cancelled.set()
+            raise
+
+    with make_client() as client:
+        client.get_task("warm")  # the loop is up
+        portal = client._runner._portal
+        assert portal is not None
+        original = portal.start_task_soon
+
+        def interrupted(*args: Any, **kwargs: Any) -> Any:
+            original(*args, **kwargs)
+            started.wait(5)
+            raise KeyboardInterrupt
+
+        portal.start_task_soon = interrupted  # type: ignore[method-assign]
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                client._runner.call(slow)
+        finally:
+            portal.start_task_soon = original  # type: ignore[method-assign]
+        assert cancelled.wait(5)
