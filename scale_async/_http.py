@@ -11,6 +11,7 @@ httpx's own transport is used, and callers may always pass their own.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import ssl
 from collections.abc import Mapping
@@ -149,6 +150,9 @@ def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
             ctx = ssl.create_default_context(capath=verify)
         else:
             ctx = ssl.create_default_context(cafile=verify)
+    elif cert is None:
+        # Loading the CA bundle takes ~20 ms; the plain contexts are built once and shared.
+        return _plain_context(verify is not False)
     else:
         ctx = httpx.create_ssl_context(verify=verify is not False)
     if cert is not None:
@@ -159,6 +163,11 @@ def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
         else:
             ctx.load_cert_chain(cert[0], cert[1], cert[2])
     return ctx
+
+
+@functools.cache
+def _plain_context(verified: bool) -> ssl.SSLContext:
+    return httpx.create_ssl_context(verify=verified)
 
 
 def proxy_mounts(proxies: Proxies) -> dict[str, str]:

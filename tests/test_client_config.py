@@ -150,3 +150,10 @@ def test_version_is_exposed() -> None:
     assert scale_async.__version__ == scale_sync.__version__
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     assert 'path = "scale_async/_version.py"' in pyproject.read_text()
+
+
+def test_plain_tls_contexts_are_built_once() -> None:
+    """Loading the CA bundle costs ~20 ms per client otherwise (seen in the benchmarks)."""
+    assert ssl_context(None, None) is ssl_context(True, None)
+    assert ssl_context(False, None) is ssl_context(False, None)
+    assert ssl_context(False, None) is not ssl_context(None, None)
