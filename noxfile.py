@@ -35,3 +35,15 @@ def generated(session: nox.Session) -> None:
     """Fail when scale_sync/_generated.py is not what scripts/gen_sync.py writes."""
     session.install("-e", ".")
     session.run("python", "scripts/gen_sync.py", "--check")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the official SDK; opt-in, so not among the default sessions.
+
+    ``nox -s bench`` runs N=1000 at 20 ms latency, median of 3, and refreshes
+    benchmarks/latest.md and latest.png; ``nox -s bench -- --n 200 --repeat 1`` passes its
+    own options instead (add ``--publish`` to refresh the latest files).
+    """
+    session.install("-e", ".[test]", "matplotlib")
+    session.run("python", "-m", "benchmarks.run", *(session.posargs or ["--publish"]))

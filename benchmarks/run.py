@@ -1,0 +1,522 @@
+"""Run the benchmark suite: ``python -m benchmarks.run --n 1000 --latency 0.02 --repeat 3``.
+
+One run measures, side by side, the official ``scaleapi`` SDK (sequential, and on 50 threads
+as in its own batch-cancel example) against ``scale_async``, ``scale_sync`` and their bulk
+helpers, for creating N tasks, listing N tasks, cancelling a batch of N, the client's CPU
+time per request at zero latency, and the import time of each package.
+
+Every timed run is checked before its time is kept: a create run must have made exactly N
+tasks (the fake's own counter), a listing must return the N seeded ids, a cancel must leave
+all N cancelled. Any mismatch aborts the benchmark. Every run is bounded in time, the fake
+is served from its own process on 127.0.0.1 only, and it is stopped at the end whatever
+happens.
+
+Writes ``benchmarks/results/bench-STAMP.{json,md,png}``; ``--publish`` also copies the table
+and chart to ``benchmarks/latest.md`` and ``benchmarks/latest.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .clients import (
+    TASK_TYPE,
+    Family,
+    Job,
+    Variant,
+    cancel_variants,
+    create_variants,
+    list_variants,
+    make_payloads,
+)
+from .fake import BenchmarkError, FakeProcess, Watchdog
+from .report import describe_machine, package_versions, render_chart, render_table
+
+HERE = Path(__file__).resolve().parent
+KEY = "test_bench"  # test keys: the fake completes tasks at once
+LIVE_KEY = "live_bench"  # live keys: tasks stay pending, so they can be cancelled
+PROJECT = "bench"
+BATCH = "bench-batch"
+SCENARIOS = ("create", "list", "cancel", "cpu", "import")
+IMPORTS = ("scaleapi", "scale_async", "scale_sync")
+
+
+@dataclass
+class Sample:
+    """One timed run: wall and client CPU seconds, the fake's CPU seconds, requests served."""
+
+    wall: float
+    cpu: float
+    server_cpu: float
+    requests: int
+
+
+@dataclass
+class Row:
+    variant: Variant
+    samples: list[Sample] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Expected:
+    """What a run must produce: how many ids, and which ones when they are known up front."""
+
+    n: int
+    ids: set[str] | None = None
+    batch: str | None = None
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise BenchmarkError(message)
+
+
+def _delta(after: dict[str, Any], before: dict[str, Any], name: str) -> int:
+    return int(after[name]) - int(before[name])
+
+
+def _statuses(after: dict[str, Any], before: dict[str, Any]) -> dict[str, int]:
+    keys = set(after["responses_by_status"]) | set(before["responses_by_status"])
+    counts = {
+        key: after["responses_by_status"].get(key, 0) - before["responses_by_status"].get(key, 0)
+        for key in keys
+    }
+    return {key: count for key, count in counts.items() if count}
+
+
+class Bench:
+    """Holds the fake, the watchdog and the check tally for one benchmark run."""
+
+    def __init__(self, args: argparse.Namespace, fake: FakeProcess, watchdog: Watchdog) -> None:
+        self.args = args
+        self.n: int = args.n
+        self.fake = fake
+        self.watchdog = watchdog
+        self.checks: Counter[str] = Counter()
+        self.loads: list[float] = []  # 1-minute load average at the start of each run
+
+    # --- setting up (never timed) --------------------------------------------------------
+
+    def _fresh(self, key: str, *, batch: bool) -> None:
+        self.fake.reset()
+        self.fake.api(key, "POST", "projects", json={"type": TASK_TYPE, "name": PROJECT})
+        if batch:
+            self.fake.api(key, "POST", "batches", json={"project": PROJECT, "name": BATCH})
+
+    def _seed(self, key: str, n: int, tag: str, batch: str | None) -> set[str]:
+        """Create ``n`` tasks with a plain httpx client at latency 0; return their ids."""
+        self.fake.set_latency(0.0)
+        extra = {"project": PROJECT, **({"batch": batch} if batch else {})}
+        before = self.fake.stats()
+        with (
+            httpx.Client(base_url=self.fake.base_url, auth=(key, ""), timeout=30.0) as http,
+            ThreadPoolExecutor(max_workers=8) as pool,
+        ):
+
+            def one(payload: dict[str, Any]) -> str:
+                reply = http.post(f"task/{TASK_TYPE}", json={**payload, **extra})
+                reply.raise_for_status()
+                task_id: str = reply.json()["task_id"]
+                return task_id
+
+            ids = set(pool.map(one, make_payloads(n, tag)))
+        created = _delta(self.fake.stats(), before, "tasks_created")
+        require(created == n == len(ids), f"seeding made {created} tasks, expected {n}")
+        return ids
+
+    def job(self, key: str, payloads: list[dict[str, Any]], batch: str | None = None) -> Job:
+        return Job(
+            base_url=self.fake.base_url,
+            key=key,
+            project=PROJECT,
+            batch=batch,
+            payloads=payloads,
+            workers=self.args.workers,
+            timeout=self.args.request_timeout,
+            run_timeout=self.args.run_timeout,
+        )
+
+    # --- one timed, checked run ----------------------------------------------------------
+
+    def measure(
+        self, scenario: str, variant: Variant, job: Job, expected: Expected, latency: float
+    ) -> Sample:
+        assert variant.run is not None
+        self.fake.set_latency(latency)
+        gc.collect()
+        before = self.fake.stats()
+        server_before = self.fake.cpu_seconds()
+        label = f"{scenario}: {variant.label}"
+        self.loads.append(os.getloadavg()[0])
+        with self.watchdog.run(label, self.args.run_timeout):
+            cpu_start = time.process_time()
+            start = time.perf_counter()
+            try:
+                ids = variant.run(job)
+            except BenchmarkError:
+                raise
+            except Exception as exc:
+                raise BenchmarkError(f"{label} failed: {exc!r}") from exc
+            wall = time.perf_counter() - start
+            cpu = time.process_time() - cpu_start
+        server_cpu = self.fake.cpu_seconds() - server_before
+        after = self.fake.stats()
+        self.verify(scenario, label, ids, expected, before, after)
+        return Sample(wall, cpu, server_cpu, _delta(after, before, "requests_served"))
+
+    def verify(
+        self,
+        scenario: str,
+        label: str,
+        ids: list[str],
+        expected: Expected,
+        before: dict[str, Any],
+        after: dict[str, Any],
+    ) -> None:
+        n = expected.n
+        require(len(ids) == n, f"{label}: returned {len(ids)} tasks, expected exactly {n}")
+        require(len(set(ids)) == n, f"{label}: returned {n - len(set(ids))} duplicate task ids")
+        statuses = _statuses(after, before)
+        require(set(statuses) <= {"200"}, f"{label}: the fake answered other than 200: {statuses}")
+        created = _delta(after, before, "tasks_created")
+        if scenario in ("create", "cpu", "warm-up"):
+            require(created == n, f"{label}: the fake created {created} tasks, expected {n}")
+        else:
+            require(created == 0, f"{label}: the fake created {created} tasks, expected none")
+        if expected.ids is not None:
+            require(set(ids) == expected.ids, f"{label}: not the {n} seeded tasks")
+        if expected.batch is not None:
+            cancelled = self._count(expected.batch, "canceled")
+            pending = self._count(expected.batch, "pending")
+            require(
+                cancelled == n and pending == 0,
+                f"{label}: the fake has {cancelled} cancelled and {pending} pending tasks "
+                f"in the batch, expected {n} and 0",
+            )
+        self.checks[scenario] += 1
+
+    def _count(self, batch: str, status: str) -> int:
+        page = self.fake.api(
+            LIVE_KEY, "GET", "tasks", params={"batch": batch, "status": status, "limit": 1}
+        )
+        return int(page["total"])
+
+    # --- scenarios -----------------------------------------------------------------------
+
+    def scenario(
+        self,
+        key: str,
+        variants: list[Variant],
+        prepare: Callable[[Variant, int], tuple[Job, Expected]],
+        latency: float,
+        value: Callable[[Sample], float],
+        repeat: int,
+    ) -> list[Row]:
+        rows = [Row(variant) for variant in variants]
+        for round_ in range(repeat):
+            for row in rows:  # interleaved, so drift hits every variant alike
+                if row.variant.run is None:
+                    continue
+                job, expected = prepare(row.variant, round_)
+                sample = self.measure(key, row.variant, job, expected, latency)
+                row.samples.append(sample)
+                row.values.append(value(sample))
+                progress(
+                    f"{key:>7} | {row.variant.label:<40} | run {round_ + 1}/{repeat} | "
+                    f"{sample.wall:8.3f} s wall | {sample.cpu:7.3f} s cpu | checked"
+                )
+        return rows
+
+    def creating(self, key: str, variants: list[Variant], latency: float, n: int) -> list[Row]:
+        def prepare(variant: Variant, round_: int) -> tuple[Job, Expected]:
+            self._fresh(KEY, batch=False)
+            payloads = make_payloads(n, f"{key}-{variant.key}-{round_}")
+            return self.job(KEY, payloads), Expected(n)
+
+        if key == "cpu":
+
+            def value(sample: Sample) -> float:
+                return sample.cpu / max(sample.requests, 1)
+        else:
+
+            def value(sample: Sample) -> float:
+                return sample.wall
+
+        repeat = {"warm-up": 1, "cpu": self.args.cpu_repeat}.get(key, self.args.repeat)
+        return self.scenario(key, variants, prepare, latency, value, repeat)
+
+    def listing(self) -> list[Row]:
+        def prepare(variant: Variant, round_: int) -> tuple[Job, Expected]:
+            self._fresh(KEY, batch=False)
+            ids = self._seed(KEY, self.n, f"list-{variant.key}-{round_}", None)
+            return self.job(KEY, []), Expected(self.n, ids)
+
+        return self.scenario(
+            "list", list_variants(), prepare, self.args.latency, wall, self.args.repeat
+        )
+
+    def cancelling(self) -> list[Row]:
+        def prepare(variant: Variant, round_: int) -> tuple[Job, Expected]:
+            self._fresh(LIVE_KEY, batch=True)
+            ids = self._seed(LIVE_KEY, self.n, f"cancel-{variant.key}-{round_}", BATCH)
+            require(
+                self._count(BATCH, "pending") == self.n, "seeded live tasks are not all pending"
+            )
+            return self.job(LIVE_KEY, [], BATCH), Expected(self.n, ids, BATCH)
+
+        return self.scenario(
+            "cancel",
+            cancel_variants(self.args.workers),
+            prepare,
+            self.args.latency,
+            wall,
+            self.args.repeat,
+        )
+
+
+def wall(sample: Sample) -> float:
+    return sample.wall
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def import_times(repeat: int, timeout: float) -> dict[str, list[float]]:
+    """Seconds to ``import`` each package in a fresh interpreter (one warm-up round first)."""
+    code = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
+    times: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    for round_ in range(repeat + 1):
+        for name in IMPORTS:
+            done = subprocess.run(
+                [sys.executable, "-c", code.format(name)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            require(done.returncode == 0, f"import {name} failed:\n{done.stderr}")
+            if round_:
+                times[name].append(float(done.stdout.strip().splitlines()[-1]))
+    return times
+
+
+# --- assembling the results ----------------------------------------------------------------
+
+TITLES = {
+    "create": ("Create {n} tasks", "wall", "Wall time"),
+    "list": ("List {n} tasks", "wall", "Wall time"),
+    "cancel": ("Cancel a batch of {n}", "wall", "Wall time"),
+    "cpu": ("Client CPU per request (latency 0)", "cpu", "CPU time per request"),
+    "import": ("Import time", "import", "Time to import, fresh interpreter"),
+}
+
+
+def scenario_doc(key: str, n: int, latency: float, rows: list[Row]) -> dict[str, Any]:
+    title, kind, axis = TITLES[key]
+    return {
+        "key": key,
+        "title": title.format(n=n),
+        "kind": kind,
+        "axis": axis,
+        "n": n,
+        "latency": latency,
+        "rows": [
+            {
+                "key": row.variant.key,
+                "label": row.variant.label,
+                "family": row.variant.family,
+                "baseline": row.variant.baseline,
+                "skip": row.variant.skip,
+                "values": row.values,
+                "median": statistics.median(row.values) if row.values else None,
+                "client_cpu": statistics.median([s.cpu for s in row.samples])
+                if row.samples
+                else None,
+                "server_cpu": statistics.median([s.server_cpu for s in row.samples])
+                if row.samples
+                else None,
+                "requests": statistics.median([s.requests for s in row.samples])
+                if row.samples
+                else None,
+                "samples": [asdict(s) for s in row.samples],
+            }
+            for row in rows
+        ],
+    }
+
+
+def import_rows(times: dict[str, list[float]]) -> list[Row]:
+    rows = []
+    for name in IMPORTS:
+        families: dict[str, Family] = {
+            "scaleapi": "scaleapi",
+            "scale_async": "scale_async",
+            "scale_sync": "scale_sync",
+        }
+        variant = Variant(name, f"import {name}", families[name], None, None, name == "scaleapi")
+        rows.append(Row(variant, [], times[name]))
+    return rows
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Benchmark the official scaleapi SDK against scale_async and scale_sync.",
+    )
+    parser.add_argument("--n", type=int, default=1000, help="tasks per scenario (1000)")
+    parser.add_argument(
+        "--latency", type=float, default=0.02, help="the fake's delay per request, s (0.02)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per variant; median (3)")
+    parser.add_argument("--cpu-repeat", type=int, default=5, help="CPU runs per variant (5)")
+    parser.add_argument("--import-repeat", type=int, default=7, help="import timings (7)")
+    parser.add_argument(
+        "--workers", type=int, default=50, help="threads/coroutines/concurrency (50)"
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated subset of {','.join(SCENARIOS)}",
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="results directory")
+    parser.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="also copy the table and chart to benchmarks/latest.md and latest.png",
+    )
+    parser.add_argument(
+        "--run-timeout", type=float, default=None, help="limit per timed run, s (from N)"
+    )
+    parser.add_argument("--request-timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--time-limit", type=float, default=1800.0, help="limit for the whole benchmark, s"
+    )
+    args = parser.parse_args(argv)
+    counts = (args.n, args.repeat, args.cpu_repeat, args.import_repeat, args.workers)
+    if min(counts) < 1:
+        parser.error("--n, --workers and the --*repeat options must be at least 1")
+    if args.latency < 0:
+        parser.error("--latency must not be negative")
+    chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SCENARIOS))
+    if unknown or not chosen:
+        parser.error(f"unknown scenarios {unknown}; choose among {', '.join(SCENARIOS)}")
+    args.scenarios = [s for s in SCENARIOS if s in chosen]
+    if args.run_timeout is None:
+        # A sequential run makes about N requests of (latency + a few ms): allow 3 times that.
+        args.run_timeout = 60.0 + 3 * args.n * (args.latency + 0.01)
+    if args.publish:
+        if args.no_chart or set(args.scenarios) != set(SCENARIOS):
+            parser.error("--publish needs every scenario and the chart")
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("--publish needs matplotlib for the chart (nox -s bench installs it)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.monotonic()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    fake = FakeProcess(args.latency, out / f"fake-{stamp}.log")
+    watchdog = Watchdog(args.time_limit, on_expire=fake.stop)
+    scenarios: dict[str, dict[str, Any]] = {}
+    bench = Bench(args, fake, watchdog)
+    try:
+        if "import" in args.scenarios:
+            progress("import | timing imports in fresh interpreters")
+            times = import_times(args.import_repeat, timeout=60.0)
+            scenarios["import"] = scenario_doc("import", args.n, 0.0, import_rows(times))
+        wants_fake = [s for s in args.scenarios if s != "import"]
+        if wants_fake:
+            fake.start()
+            progress(f"fake Scale API (pid {fake.pid}) on {fake.base_url}")
+            # Untimed: the first calls of each client pay for lazy imports and first sockets.
+            bench.creating("warm-up", create_variants(args.workers), args.latency, min(args.n, 10))
+        if "create" in args.scenarios:
+            rows = bench.creating("create", create_variants(args.workers), args.latency, args.n)
+            scenarios["create"] = scenario_doc("create", args.n, args.latency, rows)
+        if "list" in args.scenarios:
+            scenarios["list"] = scenario_doc("list", args.n, args.latency, bench.listing())
+        if "cancel" in args.scenarios:
+            scenarios["cancel"] = scenario_doc("cancel", args.n, args.latency, bench.cancelling())
+        if "cpu" in args.scenarios:
+            rows = bench.creating("cpu", create_variants(args.workers), 0.0, args.n)
+            scenarios["cpu"] = scenario_doc("cpu", args.n, 0.0, rows)
+    except BenchmarkError as exc:
+        reason = watchdog.expired or str(exc)
+        print(f"\nBENCHMARK ABORTED: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nBENCHMARK INTERRUPTED", file=sys.stderr)
+        return 130
+    finally:
+        fake.stop()
+        watchdog.close()
+
+    checks = {key: count for key, count in bench.checks.items() if key != "warm-up"}
+    if "import" in scenarios:
+        checks["import"] = len(IMPORTS) * args.import_repeat
+    doc: dict[str, Any] = {
+        "format": 1,
+        "started": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": " ".join(["python -m benchmarks.run", *(argv or sys.argv[1:])]),
+        "duration_s": round(time.monotonic() - began, 1),
+        "params": {
+            "n": args.n,
+            "latency": args.latency,
+            "repeat": args.repeat,
+            "cpu_repeat": args.cpu_repeat,
+            "import_repeat": args.import_repeat,
+            "workers": args.workers,
+        },
+        "machine": describe_machine(),
+        "versions": package_versions(),
+        "scenarios": [scenarios[key] for key in SCENARIOS if key in scenarios],
+        "checks": checks,
+        "load_1min": [min(bench.loads), max(bench.loads)] if bench.loads else None,
+    }
+    table = render_table(doc)
+    json_path = out / f"bench-{stamp}.json"
+    json_path.write_text(json.dumps(doc, indent=2) + "\n")
+    (out / f"bench-{stamp}.md").write_text(table)
+    chart = out / f"bench-{stamp}.png"
+    why_not = "--no-chart" if args.no_chart else render_chart(doc, chart)
+    print(table)
+    print(f"Results: {json_path}", file=sys.stderr)
+    if why_not is None:
+        print(f"Chart:   {chart}", file=sys.stderr)
+    else:
+        print(f"Chart:   not drawn ({why_not})", file=sys.stderr)
+    if args.publish:
+        shutil.copyfile(out / f"bench-{stamp}.md", HERE / "latest.md")
+        shutil.copyfile(chart, HERE / "latest.png")
+        print(f"Published {HERE / 'latest.md'} and {HERE / 'latest.png'}", file=sys.stderr)
+    print(f"Done in {doc['duration_s']:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

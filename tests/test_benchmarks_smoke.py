@@ -1,0 +1,64 @@
+"""The benchmark suite runs end to end at a tiny size, checks its answers, and needs no chart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_suite_runs_every_scenario_and_checks_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        *("--n", "20", "--latency", "0", "--repeat", "1", "--cpu-repeat", "1"),
+        *("--import-repeat", "1"),
+        *("--workers", "8", "--no-chart", "--out", str(tmp_path), "--time-limit", "60"),
+    ]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=90, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    [results] = tmp_path.glob("bench-*.json")
+    doc: dict[str, Any] = json.loads(results.read_text())
+    assert not list(tmp_path.glob("*.png"))
+
+    scenarios = {s["key"]: s for s in doc["scenarios"]}
+    assert list(scenarios) == ["create", "list", "cancel", "cpu", "import"]
+    table = done.stdout
+    for scenario in scenarios.values():
+        assert scenario["title"] in table
+        assert sum(row["baseline"] for row in scenario["rows"]) == 1
+        for row in scenario["rows"]:
+            assert row["label"] in table
+            if row["skip"] is None:
+                assert len(row["values"]) == 1
+                assert row["median"] > 0
+            else:
+                assert row["skip"] in table
+                assert row["values"] == []
+    families = {row["family"] for row in scenarios["create"]["rows"]}
+    assert families == {"scaleapi", "scale_sync", "scale_async"}
+
+    # Every timed run was checked (exactly N created / listed / cancelled), none skipped.
+    ran = {key: sum(row["skip"] is None for row in s["rows"]) for key, s in scenarios.items()}
+    assert doc["checks"] == ran
+    assert "Checked on every run" in table
+    for row in scenarios["create"]["rows"]:
+        assert row["requests"] == 20
+
+    # The chart is optional: without matplotlib it says why instead of failing.
+    from benchmarks.report import render_chart
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert "matplotlib" in (render_chart(doc, tmp_path / "chart.png") or "")
+    assert not (tmp_path / "chart.png").exists()
