@@ -10,13 +10,15 @@ from ._bulk import (
     BulkCreateResult,
     BulkError,
     BulkStream,
-    CancelFailure,
+    BulkUpdateResult,
     CancelledTask,
     CreatedTask,
     FailedItem,
     JobStopped,
     Progress,
     SkippedTask,
+    TaskFailure,
+    UpdatedTask,
 )
 from ._client import AsyncScaleClient
 from ._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
@@ -67,7 +69,7 @@ __all__ = [
     "BulkCreateResult",
     "BulkError",
     "BulkStream",
-    "CancelFailure",
+    "BulkUpdateResult",
     "CancelledTask",
     "CreatedTask",
     "EvaluationTask",
@@ -100,6 +102,7 @@ __all__ = [
     "StudioProjectGroup",
     "StudioWorker",
     "Task",
+    "TaskFailure",
     "TaskReviewStatus",
     "TaskStatus",
     "TaskTemplate",
@@ -109,6 +112,7 @@ __all__ = [
     "TeammateRole",
     "Timeout",
     "TrainingTask",
+    "UpdatedTask",
     "__version__",
     "derive_unique_id",
 ]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
-from ._api_tasks import TasksAPI
+from ._api_tasks import TasksAPI, require_tags
 from ._bulk import (
     BulkCancelResult,
     BulkCreateResult,
     BulkStream,
-    CancelFailure,
+    BulkUpdateResult,
     CancelledTask,
     CreatedTask,
     FailedItem,
@@ -18,6 +18,8 @@ from ._bulk import (
     JobStopped,
     Progress,
     SkippedTask,
+    TaskFailure,
+    UpdatedTask,
 )
 from ._core import require_text
 from ._enums import TaskStatus, TaskType
@@ -31,14 +33,21 @@ from ._idempotency import derive_unique_id
 from ._limits import RateLimiter
 from ._task import TaskFields
 
-__all__ = ["BulkAPI", "Payloads", "TaskRefs"]
+__all__ = ["BulkAPI", "MetadataUpdates", "Payloads", "TaskRefs"]
 
 #: What ``create_tasks`` reads: dicts as ``create_task`` takes them, from any (async) iterable.
 Payloads: TypeAlias = Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]]
 #: What ``cancel_tasks`` reads: task ids or Task objects, from any (async) iterable.
 TaskRefs: TypeAlias = Iterable[str | TaskFields] | AsyncIterable[str | TaskFields]
+#: What ``set_tasks_metadata`` reads: ``{task_id: metadata}`` or (task, metadata) pairs.
+MetadataUpdates: TypeAlias = (
+    Mapping[str, dict[str, Any]]
+    | Iterable[tuple[str | TaskFields, dict[str, Any]]]
+    | AsyncIterable[tuple[str | TaskFields, dict[str, Any]]]
+)
 CreateResult = CreatedTask | FailedItem
-CancelResult = CancelledTask | SkippedTask | CancelFailure
+CancelResult = CancelledTask | SkippedTask | TaskFailure
+UpdateResult = UpdatedTask | TaskFailure
 
 _FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
 
@@ -54,6 +63,22 @@ def _fatal(error: BaseException | None, stop_on_error: bool) -> BaseException | 
 
 def _not_attempted(reason: BaseException) -> JobStopped:
     return JobStopped(f"not attempted: the job stopped early ({reason})")
+
+
+def _task_id(ref: Any) -> str:
+    return ref.task_id if isinstance(ref, TaskFields) else str(ref)
+
+
+async def _pairs_async(refs: AsyncIterable[Any], value: Any) -> AsyncIterator[tuple[Any, Any]]:
+    async for ref in refs:
+        yield ref, value
+
+
+def _with_each(refs: TaskRefs, value: Any) -> Any:
+    """Each task reference paired with the same ``value``, lazily, sync or async alike."""
+    if isinstance(refs, AsyncIterable):
+        return _pairs_async(refs, value)
+    return ((ref, value) for ref in refs)
 
 
 class BulkAPI(TasksAPI):
@@ -215,7 +240,7 @@ class BulkAPI(TasksAPI):
             task_id = ref.task_id if isinstance(ref, TaskFields) else ref
             if not isinstance(task_id, str) or not task_id:
                 error = ValueError(f"expected a task id or a Task, got {ref!r}")
-                return CancelFailure(task_id=str(ref), error=error)
+                return TaskFailure(task_id=str(ref), error=error)
             if isinstance(ref, TaskFields) and ref.status in _FINISHED:
                 return SkippedTask(task_id=task_id, reason=f"already {ref.status}")
             try:
@@ -224,16 +249,16 @@ class BulkAPI(TasksAPI):
                 # Scale refuses to cancel completed or started tasks with a 400.
                 return SkippedTask(task_id=task_id, reason=refused.message)
             except Exception as exc:
-                return CancelFailure(task_id=task_id, error=exc)
+                return TaskFailure(task_id=task_id, error=exc)
             return CancelledTask(task_id=task_id, task=task)
 
         def skipped(_: int, ref: Any, reason: BaseException) -> CancelResult:
             task_id = ref.task_id if isinstance(ref, TaskFields) else str(ref)
-            return CancelFailure(task_id=task_id, error=_not_attempted(reason))
+            return TaskFailure(task_id=task_id, error=_not_attempted(reason))
 
         return Job(
             handle=handle,
-            failed=lambda result: isinstance(result, CancelFailure),
+            failed=lambda result: isinstance(result, TaskFailure),
             fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
             skipped=skipped,
             concurrency=concurrency,
@@ -287,4 +312,74 @@ class BulkAPI(TasksAPI):
         pending = self.get_tasks(batch_name=batch_name, status=TaskStatus.Pending)
         return await self.cancel_tasks(
             pending, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress
+        )
+
+    async def _update_tasks(
+        self,
+        items: Any,
+        act: Callable[[str, Any], Awaitable[TaskFields]],
+        *,
+        concurrency: int,
+        progress: Callable[[Progress], object] | None,
+    ) -> BulkUpdateResult:
+        """Apply ``act(task_id, argument)`` to every (task, argument) pair concurrently."""
+
+        async def handle(_: int, item: Any) -> UpdateResult:
+            ref, argument = item
+            task_id = _task_id(ref)
+            if not task_id or not isinstance(ref, str | TaskFields):
+                error = ValueError(f"expected a task id or a Task, got {ref!r}")
+                return TaskFailure(task_id=task_id, error=error)
+            try:
+                return UpdatedTask(task_id=task_id, task=await act(task_id, argument))
+            except Exception as exc:
+                return TaskFailure(task_id=task_id, error=exc)
+
+        job: Job[Any, UpdateResult] = Job(
+            handle=handle,
+            failed=lambda result: isinstance(result, TaskFailure),
+            fatal=lambda result: _fatal(getattr(result, "error", None), False),
+            skipped=lambda _, item, reason: TaskFailure(
+                task_id=_task_id(item[0]), error=_not_attempted(reason)
+            ),
+            concurrency=concurrency,
+            progress=progress,
+            clock=self.retry.clock,
+        )
+        result = BulkUpdateResult()
+
+        async def collect(item: UpdateResult) -> None:
+            result._add(item)
+
+        result.stopped_early = await job.run(items, collect)
+        return result
+
+    async def add_tasks_tags(
+        self,
+        tasks: TaskRefs,
+        tags: list[str],
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Add ``tags`` to many tasks concurrently (tags a task already has are ignored)."""
+        checked = require_tags(tags)
+        return await self._update_tasks(
+            _with_each(tasks, checked),
+            self.add_task_tags,
+            concurrency=concurrency,
+            progress=progress,
+        )
+
+    async def set_tasks_metadata(
+        self,
+        updates: MetadataUpdates,
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Replace the metadata of many tasks concurrently: ``{task_id: metadata}`` or pairs."""
+        items = updates.items() if isinstance(updates, Mapping) else updates
+        return await self._update_tasks(
+            items, self.set_task_metadata, concurrency=concurrency, progress=progress
         )

@@ -17,12 +17,13 @@ from ._serde import structure
 from ._task import Task, Tasklist
 from ._wire import TASKS_QUERY_KEYS, check_query_keys, segment, tasks_query
 
-__all__ = ["TasksAPI"]
+__all__ = ["TasksAPI", "require_tags"]
 
 _PAGE_KEYS = ("docs", "total", "limit", "offset", "has_more")
 
 
-def _require_tags(tags: Any) -> list[str]:
+def require_tags(tags: Any) -> list[str]:
+    """Refuse anything but a list of strings as tags, before any request."""
     if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
         raise ValueError(f"tags must be a list of strings, got {tags!r}")
     return list(tags)
@@ -149,7 +150,7 @@ class TasksAPI(ClientCore):
 
     async def _tags(self, method: str, task_id: str, tags: list[str]) -> Task:
         require_text("task_id", task_id)
-        body = _require_tags(tags)
+        body = require_tags(tags)
         return await self._task(
             Call(method=method, path=f"task/{segment(task_id)}/tags", body=body)
         )

@@ -32,13 +32,15 @@ __all__ = [
     "BulkCreateResult",
     "BulkError",
     "BulkStream",
-    "CancelFailure",
+    "BulkUpdateResult",
     "CancelledTask",
     "CreatedTask",
     "FailedItem",
     "JobStopped",
     "Progress",
     "SkippedTask",
+    "TaskFailure",
+    "UpdatedTask",
 ]
 
 T = TypeVar("T")
@@ -161,8 +163,8 @@ class SkippedTask:
 
 
 @attrs.frozen(kw_only=True)
-class CancelFailure:
-    """A task that could not be cancelled, with the error."""
+class TaskFailure:
+    """A task that could not be cancelled or changed, with the error."""
 
     task_id: str
     error: BaseException
@@ -174,7 +176,7 @@ class BulkCancelResult:
 
     cancelled: list[CancelledTask] = attrs.field(factory=list)
     skipped: list[SkippedTask] = attrs.field(factory=list)
-    failed: list[CancelFailure] = attrs.field(factory=list)
+    failed: list[TaskFailure] = attrs.field(factory=list)
     stopped_early: BaseException | None = None
 
     @property
@@ -192,13 +194,48 @@ class BulkCancelResult:
                 self,
             )
 
-    def _add(self, item: CancelledTask | SkippedTask | CancelFailure) -> None:
+    def _add(self, item: CancelledTask | SkippedTask | TaskFailure) -> None:
         if isinstance(item, CancelledTask):
             self.cancelled.append(item)
         elif isinstance(item, SkippedTask):
             self.skipped.append(item)
         else:
             self.failed.append(item)
+
+
+@attrs.frozen(kw_only=True)
+class UpdatedTask:
+    """A task this job changed, as the server returned it."""
+
+    task_id: str
+    task: TaskFields
+
+
+@attrs.define(kw_only=True)
+class BulkUpdateResult:
+    """Every task of a bulk tag or metadata job: updated or failed."""
+
+    updated: list[UpdatedTask] = attrs.field(factory=list)
+    failed: list[TaskFailure] = attrs.field(factory=list)
+    stopped_early: BaseException | None = None
+
+    @property
+    def total(self) -> int:
+        """Tasks accounted for."""
+        return len(self.updated) + len(self.failed)
+
+    def raise_for_errors(self) -> None:
+        """Raise ``BulkError`` if any update failed."""
+        if self.failed:
+            first = self.failed[0]
+            raise BulkError(
+                f"{len(self.failed)} of {self.total} updates failed; first, task "
+                f"{first.task_id}: {first.error}",
+                self,
+            )
+
+    def _add(self, item: UpdatedTask | TaskFailure) -> None:
+        (self.updated if isinstance(item, UpdatedTask) else self.failed).append(item)  # type: ignore[arg-type]
 
 
 # -- the engine -----------------------------------------------------------------------------

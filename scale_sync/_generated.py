@@ -13,10 +13,10 @@ import scale_async as _async
 import scale_async.nga
 from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
-from scale_async._api_bulk import Payloads, TaskRefs
+from scale_async._api_bulk import MetadataUpdates, Payloads, TaskRefs
 from scale_async._api_files import Readable
 from scale_async._batch import BatchFields
-from scale_async._bulk import BulkCancelResult, BulkCreateResult, CreatedTask, FailedItem, Progress
+from scale_async._bulk import BulkCancelResult, BulkCreateResult, BulkUpdateResult, CreatedTask, FailedItem, Progress
 from scale_async._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
 from scale_async._file import File
 from scale_async._http import Cert, Proxies, Timeout, Transport, Verify
@@ -729,6 +729,27 @@ class ScaleClient(SyncClientBase):
         cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
         """
         return cast("BulkCancelResult", self._call(self._async.cancel_batch, batch_name, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress))
+
+    def add_tasks_tags(
+        self,
+        tasks: TaskRefs,
+        tags: list[str],
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Add ``tags`` to many tasks concurrently (tags a task already has are ignored)."""
+        return cast("BulkUpdateResult", self._call(self._async.add_tasks_tags, tasks, tags, concurrency=concurrency, progress=progress))
+
+    def set_tasks_metadata(
+        self,
+        updates: MetadataUpdates,
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Replace the metadata of many tasks concurrently: ``{task_id: metadata}`` or pairs."""
+        return cast("BulkUpdateResult", self._call(self._async.set_tasks_metadata, updates, concurrency=concurrency, progress=progress))
 
 
 class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):

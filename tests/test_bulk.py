@@ -461,3 +461,52 @@ def test_failed_item_and_progress_values() -> None:
     assert Progress(done=0, failed=0, in_flight=0, elapsed=0.0).rate == 0.0
     item = FailedItem(index=4, payload={"a": 1}, error=ValueError("x"))
     assert (item.index, item.payload) == (4, {"a": 1})
+
+
+# -- bulk tags and metadata ------------------------------------------------------------------
+
+
+async def test_add_tags_to_many_tasks(driver: Driver) -> None:
+    created = await driver.call("create_tasks", KIND, payloads(12), project=PROJECT)
+    tasks = created.tasks
+    refs: list[Any] = [*tasks[:6], *(t.task_id for t in tasks[6:]), "nope"]
+    result = await driver.call("add_tasks_tags", refs, ["reviewed"], concurrency=4)
+    assert sorted(u.task_id for u in result.updated) == sorted(t.task_id for t in tasks)
+    assert all(u.task.tags == ["reviewed"] for u in result.updated)
+    assert all(isinstance(u.task, driver.models.Task) for u in result.updated)
+    assert [f.task_id for f in result.failed] == ["nope"]
+    assert result.total == 13
+    with pytest.raises(ValueError, match="tags"):
+        await driver.call("add_tasks_tags", refs, "reviewed")
+
+
+async def test_set_metadata_on_many_tasks(driver: Driver) -> None:
+    created = await driver.call("create_tasks", KIND, payloads(5), project=PROJECT)
+    updates = {t.task_id: {"batch_no": n} for n, t in enumerate(created.tasks)}
+    result = await driver.call("set_tasks_metadata", updates, concurrency=2)
+    assert result.failed == []
+    for task in created.tasks:
+        fresh = await driver.call("get_task", task.task_id)
+        assert fresh.metadata == updates[task.task_id]
+    pairs = [(created.tasks[0], {"again": True}), ("nope", {})]
+    result = await driver.call("set_tasks_metadata", pairs)
+    assert [u.task.metadata for u in result.updated] == [{"again": True}]
+    assert [f.task_id for f in result.failed] == ["nope"]
+    with pytest.raises(BulkError, match="1 of 2 updates failed"):
+        result.raise_for_errors()
+
+
+async def test_tags_from_an_async_iterable() -> None:
+    fake = FakeScaleAPI(seed=4)
+    async with AsyncScaleClient(
+        "test_key", api_instance_url=IN_PROCESS_BASE_URL, transport=fake.transport()
+    ) as client:
+        await client.create_project(PROJECT, KIND)
+        created = await client.create_tasks(KIND, payloads(4), project=PROJECT)
+
+        async def ids() -> AsyncIterator[str]:
+            for task in created.tasks:
+                yield task.task_id
+
+        result = await client.add_tasks_tags(ids(), ["x"])
+    assert len(result.updated) == 4
