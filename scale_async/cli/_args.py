@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import textwrap
+from collections.abc import Callable
+from typing import TypeVar
 
 from scale_async import BatchStatus, TaskReviewStatus, TaskStatus, TaskType
 
 from ._exit import API_ERROR, BAD_FILE, FAILED, INTERRUPTED, NO_KEY, OK, UNREACHABLE, USAGE
+
+N = TypeVar("N", int, float)
 
 __all__ = [
     "GLOBAL_OPTIONS_WITH_VALUE",
@@ -51,12 +55,16 @@ start here: scale-async demo"""
 # -- value checks ------------------------------------------------------------------------------
 
 
+def _parsed(text: str, convert: Callable[[str], N], what: str) -> N:
+    try:
+        return convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+
+
 def positive_int(text: str) -> int:
     """An integer >= 1 (concurrency, task counts)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _parsed(text, int, "a whole number")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -64,10 +72,7 @@ def positive_int(text: str) -> int:
 
 def non_negative_int(text: str) -> int:
     """An integer >= 0 (retries)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _parsed(text, int, "a whole number")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
@@ -75,10 +80,7 @@ def non_negative_int(text: str) -> int:
 
 def positive_float(text: str) -> float:
     """A number > 0 (seconds, rates)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _parsed(text, float, "a number")
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
