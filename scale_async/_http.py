@@ -345,9 +345,3 @@ class HttpSession:
         client, self._client, self._limiter = self._client, None, None
         if client is not None:
             await client.aclose()
-
-    async def __aenter__(self) -> HttpSession:
-        return self
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        await self.aclose()

@@ -55,16 +55,6 @@ class PortalRunner:
         state = "running" if self._portal is not None else "idle"
         return f"<PortalRunner {self._backend} {state}>"
 
-    @property
-    def running(self) -> bool:
-        """Whether the loop thread is up."""
-        return self._portal is not None
-
-    @property
-    def thread(self) -> threading.Thread | None:
-        """The loop thread, when running."""
-        return self._thread
-
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:
             # The parent's loop thread did not survive the fork; its sockets are the
