@@ -1,60 +1,42 @@
 """scale-async: an async-first client for the Scale AI API.
 
 ``AsyncScaleClient`` mirrors the official ``scaleapi.ScaleClient`` method for method, awaited;
-``scale_sync.ScaleClient`` is its synchronous twin.
+``scale_sync.ScaleClient`` is its synchronous twin. The models live in the modules the SDK
+imports them from (``scale_async.tasks``, ``.batches``, ...); everything public is also here.
 """
 
-from ._batch import Batch, Batchlist
-from ._bulk import (
-    BulkCancelResult,
-    BulkCreateResult,
-    BulkError,
-    BulkStream,
-    BulkUpdateResult,
-    CancelledTask,
-    CreatedTask,
-    FailedItem,
-    JobStopped,
-    Progress,
-    SkippedTask,
-    TaskFailure,
-    UpdatedTask,
+from . import (
+    batches,
+    bulk,
+    evaluation_tasks,
+    exceptions,
+    files,
+    projects,
+    quality_tasks,
+    studio,
+    tasks,
+    teams,
+    training_tasks,
 )
 from ._client import AsyncScaleClient
-from ._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
-from ._errors import (
-    ScaleDuplicateResource,
-    ScaleException,
-    ScaleForbidden,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleInvalidResponse,
-    ScaleNotEnabled,
-    ScaleResourceNotFound,
-    ScaleServiceUnavailable,
-    ScaleTimeoutError,
-    ScaleTooManyRequests,
-    ScaleTransportError,
-    ScaleUnauthorized,
-)
-from ._file import File
-from ._http import Timeout
-from ._idempotency import derive_unique_id
-from ._pages import Paginator
-from ._pagination import AsyncPageIterator
-from ._project import Project, TaskTemplate
-from ._quality import EvaluationTask, QualityTask, TrainingTask
-from ._retry import RetryPolicy
-from ._studio import (
-    StudioBatch,
-    StudioBatchStatus,
-    StudioLabelerAssignment,
-    StudioProjectGroup,
-    StudioWorker,
-)
-from ._task import Task, Tasklist
-from ._teammate import Teammate
+from ._engine.http import Timeout
+from ._engine.idempotency import derive_unique_id
+from ._engine.jobs import BulkStream
+from ._engine.pages import Paginator
+from ._engine.pagination import AsyncPageIterator
+from ._engine.retry import RetryPolicy
 from ._version import __version__
+from .batches import *
+from .bulk import *
+from .evaluation_tasks import *
+from .exceptions import *
+from .files import *
+from .projects import *
+from .quality_tasks import *
+from .studio import *
+from .tasks import *
+from .teams import *
+from .training_tasks import *
 
 #: The SDK's name for the client; here it is the async one (``scale_sync`` has the sync one).
 ScaleClient = AsyncScaleClient
@@ -62,57 +44,22 @@ ScaleClient = AsyncScaleClient
 __all__ = [
     "AsyncPageIterator",
     "AsyncScaleClient",
-    "Batch",
-    "BatchStatus",
-    "Batchlist",
-    "BulkCancelResult",
-    "BulkCreateResult",
-    "BulkError",
     "BulkStream",
-    "BulkUpdateResult",
-    "CancelledTask",
-    "CreatedTask",
-    "EvaluationTask",
-    "FailedItem",
-    "File",
-    "JobStopped",
     "Paginator",
-    "Progress",
-    "Project",
-    "QualityTask",
     "RetryPolicy",
     "ScaleClient",
-    "ScaleDuplicateResource",
-    "ScaleException",
-    "ScaleForbidden",
-    "ScaleInternalError",
-    "ScaleInvalidRequest",
-    "ScaleInvalidResponse",
-    "ScaleNotEnabled",
-    "ScaleResourceNotFound",
-    "ScaleServiceUnavailable",
-    "ScaleTimeoutError",
-    "ScaleTooManyRequests",
-    "ScaleTransportError",
-    "ScaleUnauthorized",
-    "SkippedTask",
-    "StudioBatch",
-    "StudioBatchStatus",
-    "StudioLabelerAssignment",
-    "StudioProjectGroup",
-    "StudioWorker",
-    "Task",
-    "TaskFailure",
-    "TaskReviewStatus",
-    "TaskStatus",
-    "TaskTemplate",
-    "TaskType",
-    "Tasklist",
-    "Teammate",
-    "TeammateRole",
     "Timeout",
-    "TrainingTask",
-    "UpdatedTask",
     "__version__",
     "derive_unique_id",
 ]
+__all__ += batches.__all__
+__all__ += bulk.__all__
+__all__ += evaluation_tasks.__all__
+__all__ += exceptions.__all__
+__all__ += files.__all__
+__all__ += projects.__all__
+__all__ += quality_tasks.__all__
+__all__ += studio.__all__
+__all__ += tasks.__all__
+__all__ += teams.__all__
+__all__ += training_tasks.__all__

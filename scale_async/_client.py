@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ._api_batches import BatchesAPI
-from ._api_bulk import BulkAPI
-from ._api_files import FilesAPI
-from ._api_projects import ProjectsAPI
-from ._api_studio import StudioAPI
-from ._api_tasks import TasksAPI
-from ._api_teams import TeamsAPI
+from ._api.batches import BatchesAPI
+from ._api.bulk import BulkAPI
+from ._api.files import FilesAPI
+from ._api.projects import ProjectsAPI
+from ._api.studio import StudioAPI
+from ._api.tasks import TasksAPI
+from ._api.teams import TeamsAPI
 
 __all__ = ["AsyncScaleClient"]
 

@@ -1,5 +1,14 @@
-"""EvaluationTask, under the import path of the official SDK (``scaleapi.evaluation_tasks``)."""
+"""Evaluation tasks (Rapid projects; ``scaleapi.evaluation_tasks``)."""
 
-from ._quality import EvaluationTask
+from __future__ import annotations
+
+import attrs
+
+from .quality_tasks import QualityTask
 
 __all__ = ["EvaluationTask"]
+
+
+@attrs.define(kw_only=True, eq=False)
+class EvaluationTask(QualityTask):
+    """An evaluation task; with ``initial_response`` it is a review-phase evaluation."""

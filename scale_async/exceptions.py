@@ -1,20 +1,14 @@
-"""The exceptions, under the import path of the official SDK (``scaleapi.exceptions``)."""
+"""The exception hierarchy, under the import path of the official SDK (``scaleapi.exceptions``).
 
-from ._errors import (
-    ScaleDuplicateResource,
-    ScaleException,
-    ScaleForbidden,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleInvalidResponse,
-    ScaleNotEnabled,
-    ScaleResourceNotFound,
-    ScaleServiceUnavailable,
-    ScaleTimeoutError,
-    ScaleTooManyRequests,
-    ScaleTransportError,
-    ScaleUnauthorized,
-)
+The names and the status mapping are the official SDK's, so ``except ScaleDuplicateResource``
+keeps working after a switch. What the SDK lacks is added as subclasses of the same base:
+403, transport failures, unparseable responses and the bulk engine's outcomes; every error
+carries the request it belongs to and how many retries were spent on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "ScaleDuplicateResource",
@@ -31,3 +25,128 @@ __all__ = [
     "ScaleTransportError",
     "ScaleUnauthorized",
 ]
+
+
+_MAX_MESSAGE = 300
+
+
+class ScaleException(Exception):
+    """Base class of every error this client raises about the API.
+
+    ``code`` is the HTTP status (``None`` when no response was received), ``message`` the
+    server's own words. ``method`` and ``path`` name the request, ``retries`` counts the
+    retries spent before giving up.
+    """
+
+    code: int | None = None
+    #: The server's ``Retry-After`` advice in seconds, when the response carried one.
+    retry_after: float | None = None
+
+    def __init__(
+        self,
+        message: str = "",
+        errcode: int | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        retries: int = 0,
+    ) -> None:
+        self.message = message or type(self).__name__
+        if errcode is not None:
+            self.code = errcode
+        self.method = method
+        self.path = path
+        self.retries = retries
+        super().__init__(self.message)
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, an alias of ``code``."""
+        return self.code
+
+    def __str__(self) -> str:
+        head = f"<Response [{self.code}]>" if self.code is not None else "<Response>"
+        text = f"{head} {self.message}"
+        if self.method and self.path:
+            text += f" ({self.method} {self.path}"
+            text += f", after {self.retries} retries)" if self.retries else ")"
+        return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class ScaleInvalidRequest(ScaleException):
+    """400: a parameter is missing or invalid (also raised before sending bad arguments)."""
+
+    code = 400
+
+
+class ScaleUnauthorized(ScaleException):
+    """401: the API key is missing or not valid."""
+
+    code = 401
+
+
+class ScaleNotEnabled(ScaleException):
+    """402: the account must contact sales before using this task type or endpoint."""
+
+    code = 402
+
+
+class ScaleForbidden(ScaleException):
+    """403: the key is valid but not allowed to do this (the SDK gives a bare ScaleException)."""
+
+    code = 403
+
+
+class ScaleResourceNotFound(ScaleException):
+    """404: no such task, batch, project or group."""
+
+    code = 404
+
+
+class ScaleDuplicateResource(ScaleException):
+    """409: the ``unique_id``, idempotency key, project name or batch name is taken."""
+
+    code = 409
+
+
+class ScaleTooManyRequests(ScaleException):
+    """429: rate limited. ``retry_after`` holds the server's advice in seconds, if any."""
+
+    code = 429
+
+
+class ScaleInternalError(ScaleException):
+    """500: the server failed. For creates the object may have been stored all the same."""
+
+    code = 500
+
+
+class ScaleServiceUnavailable(ScaleException):
+    """503: the server is overloaded or queueing timed out."""
+
+    code = 503
+
+
+class ScaleTimeoutError(ScaleException):
+    """504: the gateway gave up waiting (a server-side timeout, not a client one)."""
+
+    code = 504
+
+
+class ScaleTransportError(ScaleException):
+    """No usable response: connection refused or reset, TLS failure, or a client-side timeout.
+
+    ``sent`` is False only when the request provably never reached the server (for example,
+    the connection was refused), which is what makes a retry of a create safe.
+    """
+
+    def __init__(self, message: str = "", *, sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.sent = sent
+
+
+class ScaleInvalidResponse(ScaleException):
+    """A 2xx response whose body is not what the endpoint documents (bad JSON, wrong shape)."""

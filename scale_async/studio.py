@@ -1,12 +1,12 @@
-"""Scale Studio, under the import path of the official SDK (``scaleapi.studio``)."""
+"""The Scale Studio models (``/studio``)."""
 
-from ._studio import (
-    StudioBatch,
-    StudioBatchStatus,
-    StudioLabelerAssignment,
-    StudioProjectGroup,
-    StudioWorker,
-)
+from __future__ import annotations
+
+from enum import Enum
+
+import attrs
+
+from ._engine.model import Model, wire
 
 __all__ = [
     "StudioBatch",
@@ -15,3 +15,73 @@ __all__ = [
     "StudioProjectGroup",
     "StudioWorker",
 ]
+
+
+class StudioBatchStatus(str, Enum):
+    """The SDK's one studio batch value (a ``batch_type``; the SDK never uses the enum)."""
+
+    Production = "Production"
+
+
+@attrs.define(kw_only=True, eq=False)
+class StudioWorker(Model):
+    """A labeler in a project group."""
+
+    id: str
+    email: str
+
+
+@attrs.define(kw_only=True, eq=False)
+class StudioProjectGroup(Model):
+    """A named group of labelers within a studio project.
+
+    ``workers`` is a list of ``StudioWorker`` (empty when the server sends none); the SDK
+    wraps it in a 1-tuple by mistake.
+    """
+
+    id: str
+    name: str
+    num_workers: int = attrs.field(metadata=wire("numWorkers"))
+    is_singleton: bool = attrs.field(metadata=wire("isSingleton"))
+    workers: list[StudioWorker] = attrs.field(factory=list)
+
+    @property
+    def numWorkers(self) -> int:
+        """The SDK's name for ``num_workers``."""
+        return self.num_workers
+
+    @property
+    def isSingleton(self) -> bool:
+        """The SDK's name for ``is_singleton``."""
+        return self.is_singleton
+
+
+@attrs.define(kw_only=True, eq=False)
+class StudioBatch(Model):
+    """A pending studio batch, with its priority and the groups assigned to it.
+
+    ``batch_type`` is ``"Production"`` or ``"Calibration"``; ``groups`` names the project
+    groups (or member emails) that work on it.
+    """
+
+    id: str
+    name: str
+    project_id: str = attrs.field(metadata=wire("projectId"))
+    project_name: str = attrs.field(metadata=wire("projectName"))
+    batch_type: str = attrs.field(metadata=wire("batchType"))
+    studio_priority: int | None = attrs.field(default=None, metadata=wire("studioPriority"))
+    total: int
+    completed: int
+    groups: list[str]
+
+
+@attrs.define(kw_only=True, eq=False)
+class StudioLabelerAssignment(Model):
+    """The projects one labeler is assigned to.
+
+    The API answers with a mapping ``{email: [project names]}``; each entry becomes one of
+    these, and ``as_dict()`` gives ``{"email": ..., "assigned_projects": [...]}``.
+    """
+
+    email: str
+    assigned_projects: list[str]

@@ -1,5 +1,14 @@
-"""TrainingTask, under the import path of the official SDK (``scaleapi.training_tasks``)."""
+"""Training tasks (Rapid projects; ``scaleapi.training_tasks``)."""
 
-from ._quality import TrainingTask
+from __future__ import annotations
+
+import attrs
+
+from .quality_tasks import QualityTask
 
 __all__ = ["TrainingTask"]
+
+
+@attrs.define(kw_only=True, eq=False)
+class TrainingTask(QualityTask):
+    """A training task."""

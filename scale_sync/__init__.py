@@ -2,110 +2,47 @@
 
 ``import scale_sync as scaleapi`` is meant to be the only change legacy code needs. Every call
 runs the async core on a private event loop thread, so retries, pagination and bulk work behave
-exactly as they do for async callers.
+exactly as they do for async callers. The public names are those of ``scale_async`` with each
+model that has helpers replaced by its sync twin, and no async-only names.
 """
 
-from scale_async import (
-    BatchStatus,
-    BulkCancelResult,
-    BulkCreateResult,
-    BulkError,
-    BulkUpdateResult,
-    CancelledTask,
-    CreatedTask,
-    EvaluationTask,
-    FailedItem,
-    File,
-    JobStopped,
-    Paginator,
-    Progress,
-    QualityTask,
-    RetryPolicy,
-    ScaleDuplicateResource,
-    ScaleException,
-    ScaleForbidden,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleInvalidResponse,
-    ScaleNotEnabled,
-    ScaleResourceNotFound,
-    ScaleServiceUnavailable,
-    ScaleTimeoutError,
-    ScaleTooManyRequests,
-    ScaleTransportError,
-    ScaleUnauthorized,
-    SkippedTask,
-    StudioBatch,
-    StudioBatchStatus,
-    StudioLabelerAssignment,
-    StudioProjectGroup,
-    StudioWorker,
-    TaskFailure,
-    TaskReviewStatus,
-    TaskStatus,
-    TaskTemplate,
-    TaskType,
-    TeammateRole,
-    Timeout,
-    TrainingTask,
-    UpdatedTask,
-    __version__,
-    derive_unique_id,
+from scale_async import Paginator, RetryPolicy, Timeout, __version__, derive_unique_id
+
+from . import (
+    batches,
+    bulk,
+    evaluation_tasks,
+    exceptions,
+    files,
+    projects,
+    quality_tasks,
+    studio,
+    tasks,
+    teams,
+    training_tasks,
 )
+from ._generated import ScaleClient
+from .batches import *
+from .bulk import *
+from .evaluation_tasks import *
+from .exceptions import *
+from .files import *
+from .projects import *
+from .quality_tasks import *
+from .studio import *
+from .tasks import *
+from .teams import *
+from .training_tasks import *
 
-from ._generated import Batch, Batchlist, Project, ScaleClient, Task, Tasklist, Teammate
-
-__all__ = [
-    "Batch",
-    "BatchStatus",
-    "Batchlist",
-    "BulkCancelResult",
-    "BulkCreateResult",
-    "BulkError",
-    "BulkUpdateResult",
-    "CancelledTask",
-    "CreatedTask",
-    "EvaluationTask",
-    "FailedItem",
-    "File",
-    "JobStopped",
-    "Paginator",
-    "Progress",
-    "Project",
-    "QualityTask",
-    "RetryPolicy",
-    "ScaleClient",
-    "ScaleDuplicateResource",
-    "ScaleException",
-    "ScaleForbidden",
-    "ScaleInternalError",
-    "ScaleInvalidRequest",
-    "ScaleInvalidResponse",
-    "ScaleNotEnabled",
-    "ScaleResourceNotFound",
-    "ScaleServiceUnavailable",
-    "ScaleTimeoutError",
-    "ScaleTooManyRequests",
-    "ScaleTransportError",
-    "ScaleUnauthorized",
-    "SkippedTask",
-    "StudioBatch",
-    "StudioBatchStatus",
-    "StudioLabelerAssignment",
-    "StudioProjectGroup",
-    "StudioWorker",
-    "Task",
-    "TaskFailure",
-    "TaskReviewStatus",
-    "TaskStatus",
-    "TaskTemplate",
-    "TaskType",
-    "Tasklist",
-    "Teammate",
-    "TeammateRole",
-    "Timeout",
-    "TrainingTask",
-    "UpdatedTask",
-    "__version__",
-    "derive_unique_id",
-]
+__all__ = ["Paginator", "RetryPolicy", "ScaleClient", "Timeout", "__version__", "derive_unique_id"]
+__all__ += batches.__all__
+__all__ += bulk.__all__
+__all__ += evaluation_tasks.__all__
+__all__ += exceptions.__all__
+__all__ += files.__all__
+__all__ += projects.__all__
+__all__ += quality_tasks.__all__
+__all__ += studio.__all__
+__all__ += tasks.__all__
+__all__ += teams.__all__
+__all__ += training_tasks.__all__

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from scale_async import AsyncScaleClient
-from scale_async._core import HttpCore
+from scale_async._engine.core import HttpCore
 
 from ._convert import to_sync
 from ._portal import PortalRunner

@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
-from scale_async._model import Model
-from scale_async._pages import Paginator
+from scale_async._engine.model import Model
+from scale_async._engine.pages import Paginator
 
 __all__ = ["register_twin", "to_sync"]
 

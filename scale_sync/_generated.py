@@ -13,21 +13,22 @@ import scale_async as _async
 import scale_async.nga
 from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
-from scale_async._api_bulk import MetadataUpdates, Payloads, TaskRefs
-from scale_async._api_files import Readable
-from scale_async._batch import BatchFields
-from scale_async._bulk import BulkCancelResult, BulkCreateResult, BulkUpdateResult, CreatedTask, FailedItem, Progress
-from scale_async._enums import BatchStatus, TaskReviewStatus, TaskStatus, TaskType, TeammateRole
-from scale_async._file import File
-from scale_async._http import Cert, Proxies, Timeout, Transport, Verify
-from scale_async._pages import Paginator
-from scale_async._project import ProjectFields, TaskTemplate
-from scale_async._quality import EvaluationTask, TrainingTask
-from scale_async._retry import RetryPolicy
-from scale_async._studio import StudioBatch, StudioLabelerAssignment, StudioProjectGroup
-from scale_async._task import TaskFields
-from scale_async._teammate import TeammateFields
+from scale_async._api.bulk import MetadataUpdates, Payloads, TaskRefs
+from scale_async._api.files import Readable
+from scale_async._engine.http import Cert, Proxies, Timeout, Transport, Verify
+from scale_async._engine.jobs import Progress
+from scale_async._engine.pages import Paginator
+from scale_async._engine.retry import RetryPolicy
+from scale_async.batches import BatchFields, BatchStatus
+from scale_async.bulk import BulkCancelResult, BulkCreateResult, BulkUpdateResult, CreatedTask, FailedItem
+from scale_async.evaluation_tasks import EvaluationTask
+from scale_async.files import File
 from scale_async.nga._models import BatchComparison, BatchConfiguration, BatchDefinition, BatchDetails, BatchListItem, BatchPage, ForcedNodes, ValidationResult
+from scale_async.projects import ProjectFields, TaskTemplate
+from scale_async.studio import StudioBatch, StudioLabelerAssignment, StudioProjectGroup
+from scale_async.tasks import TaskFields, TaskReviewStatus, TaskStatus, TaskType
+from scale_async.teams import TeammateFields, TeammateRole
+from scale_async.training_tasks import TrainingTask
 from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin
 from scale_sync._convert import register_twin
 from typing import Any, cast
@@ -38,6 +39,8 @@ __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchl
 @attrs.define(kw_only=True, eq=False)
 class Task(TaskFields, SyncModelMixin):
     """A Scale task. Its helper methods act on the server and update this object in place."""
+
+    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
 
     def refresh(
         self,
@@ -110,6 +113,8 @@ class Tasklist(Paginator[Task]):
 class Batch(BatchFields, SyncModelMixin):
     """A batch of tasks. Its helper methods act on the server and update this object."""
 
+    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
+
     def finalize(
         self,
     ) -> Batch:
@@ -131,6 +136,8 @@ class Batchlist(Paginator[Batch]):
 class Project(ProjectFields, SyncModelMixin):
     """A project: a task type with default parameters that its tasks inherit."""
 
+    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
+
     def get_template(
         self,
     ) -> TaskTemplate:
@@ -141,6 +148,8 @@ class Project(ProjectFields, SyncModelMixin):
 @attrs.define(kw_only=True, eq=False)
 class Teammate(TeammateFields, SyncModelMixin):
     """A member of the team (or an invitation), bound to the client that listed it."""
+
+    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
 
     def update_teammate_role(
         self,
@@ -481,7 +490,7 @@ class ScaleClient(SyncClientBase):
         *,
         concurrency: int = 4,
     ) -> Iterator[Batch]:
-        """Every batch matching the filters, newest first: ``async for batch in ...``.
+        """Every batch matching the filters, newest first: ``for batch in ...``.
 
         The first page tells how many batches there are; the other pages are then fetched
         ``concurrency`` at a time and yielded in order. Offsets are taken from the first
@@ -614,18 +623,16 @@ class ScaleClient(SyncClientBase):
         prefetch: int = 2,
         partitions: int = 1,
     ) -> Iterator[Task]:
-        """Every task matching the filters: ``async for task in ...``.
+        """Every task matching the filters: ``for task in ...``.
 
         ``project_name`` or ``batch_name`` is required (``ValueError`` otherwise, before any
         request). ``limit`` is the page size (1-100). Dates are ISO-8601 strings;
         ``created_after``/``created_before`` bound ``created_at``.
 
-        Inside ``async with client.get_tasks(...) as tasks:`` (and always from the sync
-        client) up to ``prefetch`` pages are fetched while the caller works on the current
-        one; leaving the block cancels the fetching. ``partitions`` splits the ``created_at``
-        range (the filters' bounds, else from the batch's or project's creation to now) into
-        that many windows walked at once: each task still comes exactly once, newest first
-        within its window.
+        Up to ``prefetch`` pages are fetched while the caller works on the current one.
+        ``partitions`` splits the ``created_at`` range (the filters' bounds, else from the
+        batch's or project's creation to now) into that many windows walked at once: each
+        task still comes exactly once, newest first within its window.
         """
         return cast("Iterator[Task]", self._iterate(self._async.get_tasks(project_name, batch_name, task_type, status, review_status, unique_id, completed_after, completed_before, updated_after, updated_before, created_after, created_before, tags, include_attachment_url, limited_response, limit, prefetch=prefetch, partitions=partitions)))
 
@@ -692,9 +699,8 @@ class ScaleClient(SyncClientBase):
     ) -> Iterator[CreatedTask | FailedItem]:
         """``create_tasks``, yielding each input's result as soon as it is known.
 
-        Use as ``async with client.stream_create_tasks(...) as results: async for r in
-        results``; results arrive in completion order and carry their input ``index``.
-        Leaving the block early cancels the work in flight.
+        Results arrive in completion order and carry their input ``index``; leaving the loop
+        early cancels the work in flight.
         """
         return cast("Iterator[CreatedTask | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress)))
 

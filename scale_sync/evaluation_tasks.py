@@ -1,5 +1,10 @@
-"""EvaluationTask, under the import path of the official SDK (``scaleapi.evaluation_tasks``)."""
+"""Evaluation tasks (Rapid projects; ``scaleapi.evaluation_tasks``).
 
-from scale_async.evaluation_tasks import EvaluationTask
+The sync client hands out these very classes: they have no helpers that would need a twin.
+"""
 
-__all__ = ["EvaluationTask"]
+from scale_async import evaluation_tasks as _async
+from scale_async.evaluation_tasks import *
+
+__all__ = []
+__all__ += _async.__all__

@@ -1,33 +1,10 @@
-"""The exceptions, under the import path of the official SDK (``scaleapi.exceptions``)."""
+"""The exception hierarchy, under the import path of the official SDK (``scaleapi.exceptions``).
 
-from scale_async.exceptions import (
-    ScaleDuplicateResource,
-    ScaleException,
-    ScaleForbidden,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleInvalidResponse,
-    ScaleNotEnabled,
-    ScaleResourceNotFound,
-    ScaleServiceUnavailable,
-    ScaleTimeoutError,
-    ScaleTooManyRequests,
-    ScaleTransportError,
-    ScaleUnauthorized,
-)
+The sync client hands out these very classes: they have no helpers that would need a twin.
+"""
 
-__all__ = [
-    "ScaleDuplicateResource",
-    "ScaleException",
-    "ScaleForbidden",
-    "ScaleInternalError",
-    "ScaleInvalidRequest",
-    "ScaleInvalidResponse",
-    "ScaleNotEnabled",
-    "ScaleResourceNotFound",
-    "ScaleServiceUnavailable",
-    "ScaleTimeoutError",
-    "ScaleTooManyRequests",
-    "ScaleTransportError",
-    "ScaleUnauthorized",
-]
+from scale_async import exceptions as _async
+from scale_async.exceptions import *
+
+__all__ = []
+__all__ += _async.__all__

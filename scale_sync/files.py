@@ -1,8 +1,10 @@
-"""Files, under the import path of the official SDK (``scaleapi.files``).
+"""The File model: what ``upload_file`` and ``import_file`` return.
 
-``File`` has no helper methods, so the sync client returns the async package's class.
+The sync client hands out these very classes: they have no helpers that would need a twin.
 """
 
-from scale_async.files import File
+from scale_async import files as _async
+from scale_async.files import *
 
-__all__ = ["File"]
+__all__ = []
+__all__ += _async.__all__

@@ -4,69 +4,11 @@ The models have no helper methods, so the sync client returns the async package'
 only the client is generated (in ``scale_sync._generated``, with ``ScaleClient``).
 """
 
-from scale_async.nga import (
-    BatchComparison,
-    BatchConfiguration,
-    BatchDefinition,
-    BatchDetails,
-    BatchListItem,
-    BatchPage,
-    BatchRef,
-    ComparisonMetrics,
-    ForcedNodes,
-    InputMapping,
-    JobComparisonMetrics,
-    JobMetrics,
-    PreviousBatch,
-    PreviousBatchInfo,
-    RecipeTypeRef,
-    RecipeTypeRevision,
-    ScaleException,
-    ScaleForbidden,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleInvalidResponse,
-    ScaleResourceNotFound,
-    ScaleTransportError,
-    ScaleUnauthorized,
-    TriggerEvent,
-    ValidationItem,
-    ValidationResult,
-    format_duration,
-    parse_duration,
-)
+from scale_async import nga as _async
+from scale_async.nga import *
 
 from ._generated import NGAScaleClient
 
-__all__ = [
-    "BatchComparison",
-    "BatchConfiguration",
-    "BatchDefinition",
-    "BatchDetails",
-    "BatchListItem",
-    "BatchPage",
-    "BatchRef",
-    "ComparisonMetrics",
-    "ForcedNodes",
-    "InputMapping",
-    "JobComparisonMetrics",
-    "JobMetrics",
-    "NGAScaleClient",
-    "PreviousBatch",
-    "PreviousBatchInfo",
-    "RecipeTypeRef",
-    "RecipeTypeRevision",
-    "ScaleException",
-    "ScaleForbidden",
-    "ScaleInternalError",
-    "ScaleInvalidRequest",
-    "ScaleInvalidResponse",
-    "ScaleResourceNotFound",
-    "ScaleTransportError",
-    "ScaleUnauthorized",
-    "TriggerEvent",
-    "ValidationItem",
-    "ValidationResult",
-    "format_duration",
-    "parse_duration",
-]
+__all__ = ["NGAScaleClient"]
+__all__ += _async.__all__
+__all__.remove("AsyncNGAScaleClient")

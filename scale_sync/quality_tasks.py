@@ -1,5 +1,10 @@
-"""QualityTask, under the import path of the official SDK (``scaleapi.quality_tasks``)."""
+"""Quality tasks: tasks with a known answer (Rapid projects; ``scaleapi.quality_tasks``).
 
-from scale_async.quality_tasks import QualityTask
+The sync client hands out these very classes: they have no helpers that would need a twin.
+"""
 
-__all__ = ["QualityTask"]
+from scale_async import quality_tasks as _async
+from scale_async.quality_tasks import *
+
+__all__ = []
+__all__ += _async.__all__

@@ -1,21 +1,10 @@
-"""Scale Studio, under the import path of the official SDK (``scaleapi.studio``).
+"""The Scale Studio models (``/studio``).
 
-The studio models have no helper methods, so the sync client returns the async package's
-classes.
+The sync client hands out these very classes: they have no helpers that would need a twin.
 """
 
-from scale_async.studio import (
-    StudioBatch,
-    StudioBatchStatus,
-    StudioLabelerAssignment,
-    StudioProjectGroup,
-    StudioWorker,
-)
+from scale_async import studio as _async
+from scale_async.studio import *
 
-__all__ = [
-    "StudioBatch",
-    "StudioBatchStatus",
-    "StudioLabelerAssignment",
-    "StudioProjectGroup",
-    "StudioWorker",
-]
+__all__ = []
+__all__ += _async.__all__

@@ -1,5 +1,10 @@
-"""TrainingTask, under the import path of the official SDK (``scaleapi.training_tasks``)."""
+"""Training tasks (Rapid projects; ``scaleapi.training_tasks``).
 
-from scale_async.training_tasks import TrainingTask
+The sync client hands out these very classes: they have no helpers that would need a twin.
+"""
 
-__all__ = ["TrainingTask"]
+from scale_async import training_tasks as _async
+from scale_async.training_tasks import *
+
+__all__ = []
+__all__ += _async.__all__

@@ -61,6 +61,30 @@ from __future__ import annotations
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+#: How async prose reads for sync callers, applied in order (as httpcore's unasync does for
+#: code): the sync facade must not tell its users to ``await`` or ``async for``.
+DOC_REWRITES: list[tuple[str, str]] = [
+    # A paragraph that starts "From async code" is about async use only.
+    (r"\n*^From async code\b.*?(?=\n\n|\Z)", ""),
+    (r"\basync (for|with)\b", r"\1"),
+    (r"\bawait ", ""),
+    (r"``aclose\(\)``", "``close()``"),
+    (r"\baclose\b", "close"),
+    (r"\b([Aa]) coroutine\b", r"\1 call"),
+    (r"\bcoroutines\b", "calls"),
+    (r"\bcoroutine\b", "call"),
+    (r"\bAsyncScaleClient\b", "ScaleClient"),
+    (r"\bAsyncNGAScaleClient\b", "NGAScaleClient"),
+    (r"\bAsyncPageIterator\b", "iterator"),
+]
+
+
+def sync_text(doc: str) -> str:
+    """``doc`` as the sync twin's users should read it."""
+    for pattern, replacement in DOC_REWRITES:
+        doc = re.sub(pattern, replacement, doc, flags=re.MULTILINE | re.DOTALL)
+    return doc
+
 
 class Imports:
     """Collects ``from module import name`` lines for the names the annotations use."""
@@ -156,7 +180,7 @@ def _forward(sig: inspect.Signature) -> str:
 
 
 def _docstring(func: Callable[..., Any]) -> str:
-    doc = inspect.getdoc(func) or ""
+    doc = sync_text(inspect.getdoc(func) or "")
     if not doc:
         return ""
     body = "\n".join(("        " + line) if line else "" for line in doc.splitlines())
@@ -212,9 +236,7 @@ def _client_class(
     init = cls.__init__
     namespace = vars(sys.modules[init.__module__])
     sig = inspect.signature(init)
-    doc = (inspect.getdoc(cls) or "").replace(cls.__name__, name)
-    doc = doc.replace(f"async with {name}(", f"with {name}(")
-    doc = doc.replace("``aclose()``", "``close()``")
+    doc = sync_text((inspect.getdoc(cls) or "").replace(cls.__name__, name))
     lines = [
         f"class {name}({base}):",
         '    """' + "\n".join(("    " + ln) if ln else "" for ln in doc.splitlines()).lstrip(),
@@ -232,7 +254,7 @@ def _twin_class(name: str, base: str, imports: Imports) -> str:
     cls = getattr(scale_async, name)
     namespace = vars(sys.modules[cls.__module__])
     imports.resolve(base, namespace)
-    doc = inspect.getdoc(cls) or ""
+    doc = sync_text(inspect.getdoc(cls) or "")
     methods = [
         _method(n, f, f"_async.{name}", imports, model=True)
         for n, f in _public_methods(cls)
@@ -243,6 +265,9 @@ def _twin_class(name: str, base: str, imports: Imports) -> str:
         head = f"@attrs.define(kw_only=True, eq=False)\n{head}"
     out = head + f'    """{doc}"""\n'
     if methods:
+        # Which sync client's loop runs the helpers: the sync layer's own state, kept out of
+        # the async core's models.
+        out += "\n    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')\n"
         out += "\n" + "\n".join(methods)
     return out
 
@@ -256,6 +281,7 @@ def render() -> str:
     imports.add("scale_sync._base", "SyncModelMixin")
     imports.add("scale_sync._convert", "register_twin")
     imports.add("collections.abc", "Iterator")
+    imports.add("typing", "Any")
     twins = [_twin_class(name, base, imports) for name, base in TWINS.items()]
     client = _client_class(imports)
     nga = _client_class(

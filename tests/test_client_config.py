@@ -12,7 +12,7 @@ import pytest
 import scale_async
 import scale_sync
 from scale_async import AsyncScaleClient, ScaleException, Timeout
-from scale_async._http import proxy_mounts, running_on_asyncio, ssl_context
+from scale_async._engine.http import proxy_mounts, running_on_asyncio, ssl_context
 from tests.scripted import ok, task_json
 
 

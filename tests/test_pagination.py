@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from scale_async import AsyncScaleClient, ScaleResourceNotFound, TaskType
-from scale_async._pagination import AsyncPageIterator, Partitioned
-from scale_async._partitions import Window, format_time, parse_time, split
+from scale_async._engine.pagination import AsyncPageIterator, Partitioned
+from scale_async._engine.partitions import Window, format_time, parse_time, split
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
 from tests.drivers import Driver, Sleeps, fast_policy, make_driver
 from tests.scripted import Scripted, fail, ok, page_json, task_json

@@ -12,7 +12,7 @@ retries, error classes and sync derivation are this package's::
 ``scale_sync.nga.NGAScaleClient`` is the synchronous twin.
 """
 
-from .._errors import (
+from ..exceptions import (
     ScaleException,
     ScaleForbidden,
     ScaleInternalError,

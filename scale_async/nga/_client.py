@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._core import HttpCore
-from .._errors import ScaleInvalidResponse, ScaleResourceNotFound
-from .._http import Auth, Cert, Proxies, Timeout, Transport, Verify
-from .._pagination import AsyncPageIterator, fan_out_pages
-from .._requester import Call
-from .._retry import RetryPolicy
-from .._serde import structure_list
-from .._wire import normalise_base_url
+from .._engine.core import HttpCore
+from .._engine.http import Auth, Cert, Proxies, Timeout, Transport, Verify
+from .._engine.pagination import AsyncPageIterator, fan_out_pages
+from .._engine.requester import Call
+from .._engine.retry import RetryPolicy
+from .._engine.serde import structure_list
+from .._engine.wire import normalise_base_url
+from ..exceptions import ScaleInvalidResponse, ScaleResourceNotFound
 from ._models import (
     BatchComparison,
     BatchConfiguration,

@@ -17,8 +17,8 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import attrs
 
-from .._model import Model, wire
-from .._serde import converter
+from .._engine.model import Model, wire
+from .._engine.serde import converter
 from ._wire import parse_datetime, parse_duration
 
 __all__ = [

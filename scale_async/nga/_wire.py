@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from .._errors import ScaleInvalidRequest
+from ..exceptions import ScaleInvalidRequest
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",

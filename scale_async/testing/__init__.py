@@ -26,14 +26,14 @@ Services (``scale_async.nga``): ``FakeNGAScaleAPI().transport()`` in-process, or
 
 from __future__ import annotations
 
-from ._app import IN_PROCESS_BASE_URL, FakeScaleAPI
-from ._callbacks import CallbackAttempt, callback_body
 from ._errors import ApiError
 from ._faults import FAULT_KINDS, FaultConfig, FaultKind, Latency
-from ._nga import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
+from ._nga.app import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
 from ._server import FakeServer, run_in_thread, serve
-from ._state import Stats
 from ._transport import FakeTransport
+from ._v1.app import IN_PROCESS_BASE_URL, FakeScaleAPI
+from ._v1.callbacks import CallbackAttempt, callback_body
+from ._v1.state import Stats
 
 __all__ = [
     "FAULT_KINDS",

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from ._app import FakeScaleAPI
 from ._asgi import ConnectionDropped
+from ._v1.app import FakeScaleAPI
 
 if TYPE_CHECKING:
     import uvicorn

@@ -13,8 +13,6 @@ from scale_async.testing._asgi import split_path
 from scale_async.testing._clock import FakeClock, IdFactory, format_ms, parse_iso, to_ms, within
 from scale_async.testing._errors import ApiError
 from scale_async.testing._faults import FaultConfig, FaultKind, FaultPlan, latency_from_json
-from scale_async.testing._multipart import parse_multipart
-from scale_async.testing._paging import Cursor, decode_cursor, encode_cursor, offset_envelope
 from scale_async.testing._params import (
     api_key_from_header,
     key_mode,
@@ -23,7 +21,18 @@ from scale_async.testing._params import (
     query_int,
 )
 from scale_async.testing._router import Router
-from scale_async.testing._tasktypes import canonical_type, fake_response, missing_parameter
+from scale_async.testing._v1.multipart import parse_multipart
+from scale_async.testing._v1.paging import (
+    Cursor,
+    decode_cursor,
+    encode_cursor,
+    offset_envelope,
+)
+from scale_async.testing._v1.tasktypes import (
+    canonical_type,
+    fake_response,
+    missing_parameter,
+)
 
 
 def test_parse_iso_accepts_the_forms_clients_send() -> None:

@@ -17,7 +17,7 @@ from scale_async import (
     ScaleResourceNotFound,
     ScaleUnauthorized,
 )
-from scale_async._requester import Call
+from scale_async._engine.requester import Call
 from scale_async.nga import AsyncNGAScaleClient, BatchDetails, ForcedNodes
 from scale_async.testing import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
 from tests.drivers import Sleeps, fast_policy

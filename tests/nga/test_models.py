@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scale_async import ScaleInvalidResponse
-from scale_async._serde import structure
+from scale_async._engine.serde import structure
 from scale_async.nga import (
     BatchComparison,
     BatchConfiguration,

@@ -1,4 +1,4 @@
-"""The fan-out page fetcher (``scale_async._pagination``), driven by a scripted fetch."""
+"""The fan-out page fetcher (``scale_async._engine.pagination``), driven by a scripted fetch."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from scale_async import ScaleInternalError, ScaleInvalidResponse
-from scale_async._pagination import FanOut, fan_out_pages
+from scale_async._engine.pagination import FanOut, fan_out_pages
 
 
 class Listing:

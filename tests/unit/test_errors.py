@@ -9,8 +9,8 @@ import pytest
 import scale_async
 import scale_async.exceptions as async_exceptions
 import scale_sync.exceptions as sync_exceptions
-from scale_async._errors import (
-    STATUS_ERRORS,
+from scale_async._engine.errors import STATUS_ERRORS, error_for_status, error_message
+from scale_async.exceptions import (
     ScaleDuplicateResource,
     ScaleException,
     ScaleForbidden,
@@ -24,8 +24,6 @@ from scale_async._errors import (
     ScaleTooManyRequests,
     ScaleTransportError,
     ScaleUnauthorized,
-    error_for_status,
-    error_message,
 )
 
 EXPECTED_STATUS_CLASSES = {

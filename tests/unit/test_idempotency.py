@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scale_async import TaskType, derive_unique_id
-from scale_async._idempotency import PREFIX, canonical_json
+from scale_async._engine.idempotency import PREFIX, canonical_json
 
 BASE = {"project": "p", "attachment": "https://x/1.png", "metadata": {"a": 1, "b": [1, 2]}}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from scale_async._limits import PauseGate, RateLimiter
+from scale_async._engine.limits import PauseGate, RateLimiter
 
 
 class FrozenTime:

@@ -17,7 +17,7 @@ from scale_async import (
     TaskType,
     TeammateRole,
 )
-from scale_async._serde import structure, structure_list
+from scale_async._engine.serde import structure, structure_list
 
 
 class SentinelClient:
@@ -354,7 +354,7 @@ def test_enums_compare_equal_to_their_values(enum: Any) -> None:
 def test_a_string_where_a_list_belongs_is_refused() -> None:
     """cattrs alone would read "abc" as ["a", "b", "c"]; a malformed answer must say so."""
     from scale_async import ScaleInvalidResponse, Task
-    from scale_async._serde import structure
+    from scale_async._engine.serde import structure
 
     with pytest.raises(ScaleInvalidResponse, match="tags"):
         structure({"task_id": "t", "tags": "abc"}, Task)

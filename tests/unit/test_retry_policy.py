@@ -9,15 +9,8 @@ from typing import Any
 
 import pytest
 
-from scale_async._errors import (
-    ScaleException,
-    ScaleInternalError,
-    ScaleInvalidRequest,
-    ScaleTooManyRequests,
-    ScaleTransportError,
-    error_for_status,
-)
-from scale_async._retry import (
+from scale_async._engine.errors import error_for_status
+from scale_async._engine.retry import (
     DEFAULT_RETRY_STATUSES,
     RetryPolicy,
     backoff_delay,
@@ -26,6 +19,13 @@ from scale_async._retry import (
     next_delay,
     parse_retry_after,
     should_retry,
+)
+from scale_async.exceptions import (
+    ScaleException,
+    ScaleInternalError,
+    ScaleInvalidRequest,
+    ScaleTooManyRequests,
+    ScaleTransportError,
 )
 
 NOW = 1_700_000_000.0

@@ -9,17 +9,16 @@ from typing import Any
 import pytest
 
 from scale_async import TaskReviewStatus, TaskStatus, TaskType
-from scale_async._errors import ScaleInvalidRequest
-from scale_async._version import __version__
-from scale_async._wire import (
-    TASKS_QUERY_KEYS,
+from scale_async._api.wire import TASKS_QUERY_KEYS, tasks_query
+from scale_async._engine.wire import (
     check_query_keys,
     encode_query,
     normalise_base_url,
     segment,
-    tasks_query,
     user_agent,
 )
+from scale_async._version import __version__
+from scale_async.exceptions import ScaleInvalidRequest
 
 # -- segment / base URL / User-Agent -------------------------------------------------------
 

@@ -1,0 +1,384 @@
+"""Bulk operations: create and cancel many tasks concurrently, losing and duplicating nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeAlias
+
+from .._engine.core import require_text
+from .._engine.idempotency import derive_unique_id
+from .._engine.jobs import BulkStream, Job, Progress
+from .._engine.limits import RateLimiter
+from ..bulk import (
+    BulkCancelResult,
+    BulkCreateResult,
+    BulkUpdateResult,
+    CancelledTask,
+    CreatedTask,
+    FailedItem,
+    JobStopped,
+    SkippedTask,
+    TaskFailure,
+    UpdatedTask,
+)
+from ..exceptions import (
+    ScaleDuplicateResource,
+    ScaleForbidden,
+    ScaleInvalidRequest,
+    ScaleUnauthorized,
+)
+from ..tasks import TaskFields, TaskStatus, TaskType
+from .tasks import TasksAPI, require_tags
+
+__all__ = ["BulkAPI", "MetadataUpdates", "Payloads", "TaskRefs"]
+
+#: What ``create_tasks`` reads: dicts as ``create_task`` takes them, from any (async) iterable.
+Payloads: TypeAlias = Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]]
+#: What ``cancel_tasks`` reads: task ids or Task objects, from any (async) iterable.
+TaskRefs: TypeAlias = Iterable[str | TaskFields] | AsyncIterable[str | TaskFields]
+#: What ``set_tasks_metadata`` reads: ``{task_id: metadata}`` or (task, metadata) pairs.
+MetadataUpdates: TypeAlias = (
+    Mapping[str, dict[str, Any]]
+    | Iterable[tuple[str | TaskFields, dict[str, Any]]]
+    | AsyncIterable[tuple[str | TaskFields, dict[str, Any]]]
+)
+CreateResult = CreatedTask | FailedItem
+CancelResult = CancelledTask | SkippedTask | TaskFailure
+UpdateResult = UpdatedTask | TaskFailure
+
+_FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
+
+
+def _fatal(error: BaseException | None, stop_on_error: bool) -> BaseException | None:
+    """Why a failure ends the job: always for bad credentials, for any with stop_on_error."""
+    if error is None:
+        return None
+    if stop_on_error or isinstance(error, ScaleUnauthorized | ScaleForbidden):
+        return error
+    return None
+
+
+def _not_attempted(reason: BaseException) -> JobStopped:
+    return JobStopped(f"not attempted: the job stopped early ({reason})")
+
+
+def _task_id(ref: Any) -> str:
+    return ref.task_id if isinstance(ref, TaskFields) else str(ref)
+
+
+async def _pairs_async(refs: AsyncIterable[Any], value: Any) -> AsyncIterator[tuple[Any, Any]]:
+    async for ref in refs:
+        yield ref, value
+
+
+def _with_each(refs: TaskRefs, value: Any) -> Any:
+    """Each task reference paired with the same ``value``, lazily, sync or async alike."""
+    if isinstance(refs, AsyncIterable):
+        return _pairs_async(refs, value)
+    return ((ref, value) for ref in refs)
+
+
+class BulkAPI(TasksAPI):
+    """Many tasks at once: bounded concurrency, shared rate-limit pauses, per-item results."""
+
+    def _create_job(
+        self,
+        task_type: TaskType | str,
+        *,
+        project: str | None,
+        batch: str | None,
+        concurrency: int,
+        namespace: str | None,
+        stop_on_error: bool,
+        rate_limit: float | None,
+        progress: Callable[[Progress], object] | None,
+    ) -> Job[Any, CreateResult]:
+        kind = require_text(
+            "task_type", task_type.value if isinstance(task_type, TaskType) else task_type
+        )
+        limiter = (
+            RateLimiter(rate_limit, self.retry.clock, self.retry.sleep) if rate_limit else None
+        )
+        defaults = {key: value for key, value in (("project", project), ("batch", batch)) if value}
+
+        async def handle(index: int, payload: Any) -> CreateResult:
+            if not isinstance(payload, Mapping):
+                error = ValueError(f"a task payload must be a dict, got {type(payload).__name__}")
+                return FailedItem(index=index, payload=payload, error=error)
+            body = {**defaults, **payload}
+            try:
+                unique_id = body.get("unique_id") or derive_unique_id(kind, body, namespace)
+            except TypeError as exc:
+                return FailedItem(index=index, payload=payload, error=exc)
+            body["unique_id"] = unique_id
+            if limiter is not None:
+                await limiter.acquire()
+            try:
+                task = await self.create_task(kind, **body)
+                return CreatedTask(index=index, task=task, unique_id=unique_id)
+            except ScaleDuplicateResource as duplicate:
+                # Created by an earlier run of this job (or the unique_id was reused):
+                # the input is already present, which is what the caller wants.
+                try:
+                    found = await self._find_task_by_unique_id(unique_id)
+                except Exception as exc:
+                    return FailedItem(index=index, payload=payload, error=exc)
+                if found is None:
+                    return FailedItem(index=index, payload=payload, error=duplicate)
+                return CreatedTask(index=index, task=found, unique_id=unique_id, duplicate=True)
+            except Exception as exc:
+                return FailedItem(index=index, payload=payload, error=exc)
+
+        return Job(
+            handle=handle,
+            failed=lambda result: isinstance(result, FailedItem),
+            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
+            skipped=lambda index, payload, reason: FailedItem(
+                index=index, payload=payload, error=_not_attempted(reason)
+            ),
+            concurrency=concurrency,
+            progress=progress,
+            clock=self.retry.clock,
+        )
+
+    async def create_tasks(
+        self,
+        task_type: TaskType | str,
+        payloads: Payloads,
+        *,
+        project: str | None = None,
+        batch: str | None = None,
+        concurrency: int = 32,
+        namespace: str | None = None,
+        stop_on_error: bool = False,
+        rate_limit: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCreateResult:
+        """Create one task per payload, ``concurrency`` at a time, and account for every input.
+
+        ``payloads`` is any iterable or async iterable of dicts as ``create_task`` takes them
+        (``project``/``batch`` fill in when a payload lacks them); it is read lazily. Each
+        task gets the payload's ``unique_id`` or one derived from the task type, project,
+        batch, payload and ``namespace``, so running the same job again creates only what is
+        missing: tasks already there come back as successes marked ``duplicate``.
+
+        A failure never stops the other inputs unless ``stop_on_error``; bad credentials end
+        the job early. A 429 pauses every request of the client until its ``Retry-After``;
+        ``rate_limit`` caps task creations per second. ``progress`` is called with a
+        ``Progress`` after each input. The result lists are in input order.
+        """
+        job = self._create_job(
+            task_type,
+            project=project,
+            batch=batch,
+            concurrency=concurrency,
+            namespace=namespace,
+            stop_on_error=stop_on_error,
+            rate_limit=rate_limit,
+            progress=progress,
+        )
+        result = BulkCreateResult()
+
+        async def collect(item: CreateResult) -> None:
+            result._add(item)
+
+        result.stopped_early = await job.run(payloads, collect)
+        result._finish()
+        return result
+
+    def stream_create_tasks(
+        self,
+        task_type: TaskType | str,
+        payloads: Payloads,
+        *,
+        project: str | None = None,
+        batch: str | None = None,
+        concurrency: int = 32,
+        namespace: str | None = None,
+        stop_on_error: bool = False,
+        rate_limit: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkStream[CreatedTask | FailedItem]:
+        """``create_tasks``, yielding each input's result as soon as it is known.
+
+        Results arrive in completion order and carry their input ``index``; leaving the loop
+        early cancels the work in flight.
+
+        From async code, use it as a block: ``async with client.stream_create_tasks(...) as
+        results: async for r in results``.
+        """
+        job = self._create_job(
+            task_type,
+            project=project,
+            batch=batch,
+            concurrency=concurrency,
+            namespace=namespace,
+            stop_on_error=stop_on_error,
+            rate_limit=rate_limit,
+            progress=progress,
+        )
+
+        def run(emit: Callable[[CreateResult], Awaitable[None]]) -> Awaitable[object]:
+            return job.run(payloads, emit)
+
+        return BulkStream(run, buffer=max(1, concurrency) * 2)
+
+    async def _find_task_by_unique_id(self, unique_id: str) -> TaskFields | None:
+        page = await self.tasks(unique_id=unique_id, limit=1)
+        return page[0] if page else None
+
+    def _cancel_job(
+        self,
+        *,
+        concurrency: int,
+        clear_unique_id: bool,
+        stop_on_error: bool,
+        progress: Callable[[Progress], object] | None,
+    ) -> Job[Any, CancelResult]:
+        async def handle(_: int, ref: Any) -> CancelResult:
+            task_id = ref.task_id if isinstance(ref, TaskFields) else ref
+            if not isinstance(task_id, str) or not task_id:
+                error = ValueError(f"expected a task id or a Task, got {ref!r}")
+                return TaskFailure(task_id=str(ref), error=error)
+            if isinstance(ref, TaskFields) and ref.status in _FINISHED:
+                return SkippedTask(task_id=task_id, reason=f"already {ref.status}")
+            try:
+                task = await self.cancel_task(task_id, clear_unique_id)
+            except ScaleInvalidRequest as refused:
+                # Scale refuses to cancel completed or started tasks with a 400.
+                return SkippedTask(task_id=task_id, reason=refused.message)
+            except Exception as exc:
+                return TaskFailure(task_id=task_id, error=exc)
+            return CancelledTask(task_id=task_id, task=task)
+
+        def skipped(_: int, ref: Any, reason: BaseException) -> CancelResult:
+            task_id = ref.task_id if isinstance(ref, TaskFields) else str(ref)
+            return TaskFailure(task_id=task_id, error=_not_attempted(reason))
+
+        return Job(
+            handle=handle,
+            failed=lambda result: isinstance(result, TaskFailure),
+            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
+            skipped=skipped,
+            concurrency=concurrency,
+            progress=progress,
+            clock=self.retry.clock,
+        )
+
+    async def cancel_tasks(
+        self,
+        tasks: TaskRefs,
+        *,
+        concurrency: int = 32,
+        clear_unique_id: bool = False,
+        stop_on_error: bool = False,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCancelResult:
+        """Cancel many tasks concurrently: task ids or Task objects, from any (async) iterable.
+
+        Tasks already completed or cancelled, and those Scale refuses to cancel (400), are
+        reported as skipped, not failed. ``clear_unique_id`` also frees each task's
+        ``unique_id`` so that it can be created again.
+        """
+        job = self._cancel_job(
+            concurrency=concurrency,
+            clear_unique_id=clear_unique_id,
+            stop_on_error=stop_on_error,
+            progress=progress,
+        )
+        result = BulkCancelResult()
+
+        async def collect(item: CancelResult) -> None:
+            result._add(item)
+
+        result.stopped_early = await job.run(tasks, collect)
+        return result
+
+    async def cancel_batch(
+        self,
+        batch_name: str,
+        *,
+        concurrency: int = 32,
+        clear_unique_id: bool = False,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkCancelResult:
+        """Cancel every pending task of a batch, cancelling while the listing is still running.
+
+        The v1 API has no batch cancellation: this lists the batch's pending tasks and
+        cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
+        """
+        require_text("batch_name", batch_name)
+        pending = self.get_tasks(batch_name=batch_name, status=TaskStatus.Pending)
+        return await self.cancel_tasks(
+            pending, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress
+        )
+
+    async def _update_tasks(
+        self,
+        items: Any,
+        act: Callable[[str, Any], Awaitable[TaskFields]],
+        *,
+        concurrency: int,
+        progress: Callable[[Progress], object] | None,
+    ) -> BulkUpdateResult:
+        """Apply ``act(task_id, argument)`` to every (task, argument) pair concurrently."""
+
+        async def handle(_: int, item: Any) -> UpdateResult:
+            ref, argument = item
+            task_id = _task_id(ref)
+            if not task_id or not isinstance(ref, str | TaskFields):
+                error = ValueError(f"expected a task id or a Task, got {ref!r}")
+                return TaskFailure(task_id=task_id, error=error)
+            try:
+                return UpdatedTask(task_id=task_id, task=await act(task_id, argument))
+            except Exception as exc:
+                return TaskFailure(task_id=task_id, error=exc)
+
+        job: Job[Any, UpdateResult] = Job(
+            handle=handle,
+            failed=lambda result: isinstance(result, TaskFailure),
+            fatal=lambda result: _fatal(getattr(result, "error", None), False),
+            skipped=lambda _, item, reason: TaskFailure(
+                task_id=_task_id(item[0]), error=_not_attempted(reason)
+            ),
+            concurrency=concurrency,
+            progress=progress,
+            clock=self.retry.clock,
+        )
+        result = BulkUpdateResult()
+
+        async def collect(item: UpdateResult) -> None:
+            result._add(item)
+
+        result.stopped_early = await job.run(items, collect)
+        return result
+
+    async def add_tasks_tags(
+        self,
+        tasks: TaskRefs,
+        tags: list[str],
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Add ``tags`` to many tasks concurrently (tags a task already has are ignored)."""
+        checked = require_tags(tags)
+        return await self._update_tasks(
+            _with_each(tasks, checked),
+            self.add_task_tags,
+            concurrency=concurrency,
+            progress=progress,
+        )
+
+    async def set_tasks_metadata(
+        self,
+        updates: MetadataUpdates,
+        *,
+        concurrency: int = 32,
+        progress: Callable[[Progress], object] | None = None,
+    ) -> BulkUpdateResult:
+        """Replace the metadata of many tasks concurrently: ``{task_id: metadata}`` or pairs."""
+        items = updates.items() if isinstance(updates, Mapping) else updates
+        return await self._update_tasks(
+            items, self.set_task_metadata, concurrency=concurrency, progress=progress
+        )

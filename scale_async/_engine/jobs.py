@@ -1,0 +1,210 @@
+"""The bounded-concurrency engine behind every bulk operation.
+
+Input is pulled lazily through a buffer the size of the worker pool, so a generator of ten
+million payloads is never materialised. Every item read ends as exactly one result: done,
+failed (with its input and the error) or, when the job stops early, not attempted.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+)
+from contextlib import aclosing
+from typing import Any, Generic, TypeVar
+
+import anyio
+import attrs
+from anyio.abc import TaskGroup
+
+__all__ = ["BulkStream", "Job", "Progress"]
+
+
+T = TypeVar("T")
+
+
+R = TypeVar("R")
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """A snapshot for progress callbacks: items finished, failed, in flight, and the pace."""
+
+    done: int
+    failed: int
+    in_flight: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Items finished (successfully or not) per second so far."""
+        return (self.done + self.failed) / self.elapsed if self.elapsed > 0 else 0.0
+
+
+async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[tuple[int, T], None]:
+    if isinstance(source, AsyncIterable):
+        index = 0
+        try:
+            async for item in source:
+                yield index, item
+                index += 1
+        finally:
+            # Abandoned by a stop: an async generator given as input is closed, not leaked.
+            if inspect.isasyncgen(source):
+                await source.aclose()
+    else:
+        for index, item in enumerate(source):
+            yield index, item
+
+
+@attrs.define(kw_only=True)
+class Job(Generic[T, R]):
+    """One bulk job: how to handle an item, what counts as failure, when to stop.
+
+    ``handle`` never raises for an item's own failure; it returns a failure result.
+    ``fatal`` names the results that end the job (and why); ``skipped`` builds the result of
+    an item read but not attempted because the job stopped.
+    """
+
+    handle: Callable[[int, T], Awaitable[R]]
+    failed: Callable[[R], bool]
+    fatal: Callable[[R], BaseException | None]
+    skipped: Callable[[int, T, BaseException], R]
+    concurrency: int
+    progress: Callable[[Progress], object] | None = None
+    clock: Callable[[], float] = time.monotonic
+
+    async def run(
+        self, source: Iterable[T] | AsyncIterable[T], emit: Callable[[R], Awaitable[None]]
+    ) -> BaseException | None:
+        """Feed ``source`` through ``handle`` and ``emit`` every result; return the stop reason."""
+        if not isinstance(self.concurrency, int) or self.concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {self.concurrency!r}")
+        send, receive = anyio.create_memory_object_stream[tuple[int, T]](self.concurrency)
+        started = self.clock()
+        counts = {"done": 0, "failed": 0, "in_flight": 0}
+        stop: list[BaseException] = []
+        broken_input: list[BaseException] = []
+        feeding = anyio.CancelScope()
+
+        def report() -> None:
+            if self.progress is not None:
+                self.progress(
+                    Progress(
+                        done=counts["done"],
+                        failed=counts["failed"],
+                        in_flight=counts["in_flight"],
+                        elapsed=self.clock() - started,
+                    )
+                )
+
+        async def feed() -> None:
+            # Closing ``send`` (also when a stop cancels the feed) lets the workers drain.
+            with feeding:
+                async with send:
+                    try:
+                        async with aclosing(_numbered(source)) as numbered_items:
+                            async for numbered in numbered_items:
+                                await send.send(numbered)
+                    except Exception as exc:
+                        # The input itself broke (a generator raised): what was read is
+                        # still worked on; the error is reported as why the job ended early.
+                        broken_input.append(exc)
+
+        async def work(items: Any) -> None:
+            async with items:
+                async for index, item in items:
+                    if stop:
+                        result = self.skipped(index, item, stop[0])
+                    else:
+                        counts["in_flight"] += 1
+                        try:
+                            result = await self.handle(index, item)
+                        finally:
+                            counts["in_flight"] -= 1
+                        reason = self.fatal(result)
+                        if reason is not None and not stop:
+                            stop.append(reason)
+                            feeding.cancel()
+                    counts["failed" if self.failed(result) else "done"] += 1
+                    await emit(result)
+                    report()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(feed)
+            for _ in range(self.concurrency):
+                tg.start_soon(work, receive.clone())
+            receive.close()
+        reasons = stop or broken_input
+        return reasons[0] if reasons else None
+
+
+class BulkStream(Generic[R], AsyncIterator[R]):
+    """Results of a bulk job as they complete.
+
+    Use as ``async with stream as results: async for r in results``. The job runs while
+    the block is open; leaving it early cancels the work in flight.
+    Memory stays bounded: workers wait while the consumer is behind.
+    """
+
+    def __init__(
+        self,
+        run: Callable[[Callable[[R], Awaitable[None]]], Awaitable[object]],
+        buffer: int,
+    ) -> None:
+        self._run = run
+        self._buffer = buffer
+        self._group: TaskGroup | None = None
+
+    async def __aenter__(self) -> BulkStream[R]:
+        send, self._receive = anyio.create_memory_object_stream[R](self._buffer)
+
+        async def produce() -> None:
+            async with send:
+                await self._run(send.send)
+
+        self._group = anyio.create_task_group()
+        await self._group.__aenter__()
+        self._group.start_soon(produce)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        assert self._group is not None
+        # The consumer is done (or left early): stop the job. The consumer's own exception,
+        # if any, propagates by itself; it is not the job's to report.
+        self._group.cancel_scope.cancel()
+        self._receive.close()
+        await self._group.__aexit__(None, None, None)
+
+    def __aiter__(self) -> BulkStream[R]:
+        return self
+
+    async def __anext__(self) -> R:
+        if self._group is None:
+            raise RuntimeError("use the stream as `async with ... as results:` first")
+        try:
+            return await self._receive.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def next_batch(self) -> list[R] | None:
+        """Every result ready now (waiting for at least one); None at the end.
+
+        The sync client uses this to cross its event loop once per batch, not per item.
+        """
+        try:
+            batch = [await self.__anext__()]
+        except StopAsyncIteration:
+            return None
+        while True:
+            try:
+                batch.append(self._receive.receive_nowait())
+            except (anyio.WouldBlock, anyio.EndOfStream):
+                return batch

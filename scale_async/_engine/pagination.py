@@ -1,0 +1,275 @@
+"""Iterators over every item of a paged listing, one request per page.
+
+They are plain state machines rather than async generators, so an abandoned loop leaves
+nothing to finalise, and the sync layer can pull whole pages across its portal. How a page
+leads to the next (a ``next_token``, an offset) is the fetch function's business.
+
+When every page is addressable up front (page numbers, offsets), ``fan_out_pages`` fetches
+the first page to learn how many there are, then the others several at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+import anyio
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream
+
+from ..exceptions import ScaleInvalidResponse
+from .pages import Paginator
+from .partitions import Window
+
+__all__ = [
+    "AsyncPageIterator",
+    "FanOut",
+    "Partitioned",
+    "fan_out_pages",
+    "gather",
+    "keyset_cursor",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fetch the page at a cursor; return its items and the next cursor (None: last page).
+FetchPage = Callable[[Any], Awaitable[tuple[list[T], Any]]]
+
+#: Fetch page ``index`` (0-based) of a listing whose pages are addressable up front; return
+#: its items and how many pages the listing has, as that response tells.
+FetchIndexed = Callable[[int], Awaitable[tuple[list[T], int]]]
+
+
+def keyset_cursor(page: Paginator[Any]) -> str | None:
+    """The cursor after a ``next_token`` page, None after the last one."""
+    if not page.has_more:
+        return None
+    if not page.next_token:
+        raise ScaleInvalidResponse("page says has_more but carries no next_token")
+    return page.next_token
+
+
+class AsyncPageIterator(AsyncIterator[T], Generic[T]):
+    """All items of a paged listing: ``async for item in it``, or ``it.pages()`` for pages.
+
+    Used as ``async with it:``, it also fetches up to ``prefetch`` pages ahead while the
+    caller works on the current one; leaving the block cancels that fetching at once. The
+    sync client always iterates this way.
+    """
+
+    def __init__(self, fetch_page: FetchPage[T], first: Any = None, *, prefetch: int = 0) -> None:
+        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+            raise ValueError(f"prefetch must be a non-negative integer, got {prefetch!r}")
+        self._fetch_page = fetch_page
+        self._cursor = first
+        self._done = False
+        self._buffer: list[T] = []
+        self._prefetch = prefetch
+        self._group: TaskGroup | None = None
+        self._ahead: MemoryObjectReceiveStream[list[T] | BaseException] | None = None
+
+    async def _fetch_next(self) -> list[T] | None:
+        if self._done:
+            return None
+        items, cursor = await self._fetch_page(self._cursor)
+        self._cursor = cursor
+        self._done = cursor is None
+        return items
+
+    async def next_page(self) -> list[T] | None:
+        """The next page of items, or None once the listing is exhausted."""
+        if self._ahead is None:
+            return await self._fetch_next()
+        try:
+            page = await self._ahead.receive()
+        except anyio.EndOfStream:
+            return None
+        if isinstance(page, BaseException):
+            raise page
+        return page
+
+    async def __aenter__(self) -> AsyncPageIterator[T]:
+        if self._prefetch and self._group is None:
+            send, self._ahead = anyio.create_memory_object_stream[list[T] | BaseException](
+                self._prefetch
+            )
+
+            async def produce() -> None:
+                async with send:
+                    try:
+                        while (page := await self._fetch_next()) is not None:
+                            await send.send(page)
+                    except Exception as exc:
+                        # Handed to the consumer, which raises it where it reads.
+                        await send.send(exc)
+
+            self._group = anyio.create_task_group()
+            await self._group.__aenter__()
+            self._group.start_soon(produce)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        group, self._group = self._group, None
+        if group is not None:
+            group.cancel_scope.cancel()
+            await group.__aexit__(None, None, None)
+        if self._ahead is not None:
+            self._ahead.close()
+        self._done = True
+
+    def pages(self) -> AsyncIterator[list[T]]:
+        """Iterate over whole pages instead of items."""
+        return _Pages(self)
+
+    def __aiter__(self) -> AsyncPageIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while not self._buffer:
+            page = await self.next_page()
+            if page is None:
+                raise StopAsyncIteration
+            self._buffer = page[::-1]
+        return self._buffer.pop()
+
+    async def aclose(self) -> None:
+        """Stop the iteration; nothing more is fetched."""
+        self._done = True
+        self._buffer = []
+
+
+class _Pages(AsyncIterator[list[T]]):
+    def __init__(self, items: AsyncPageIterator[T]) -> None:
+        self._items = items
+
+    def __aiter__(self) -> _Pages[T]:
+        return self
+
+    async def __anext__(self) -> list[T]:
+        page = await self._items.next_page()
+        if page is None:
+            raise StopAsyncIteration
+        return page
+
+    async def aclose(self) -> None:
+        await self._items.aclose()
+
+
+class FanOut(Generic[T]):
+    """A ``FetchPage`` over numbered pages that fetches ahead, several pages at a time.
+
+    Page 0 comes alone, to learn how many pages there are. When the consumer then asks for a
+    page not yet fetched, that page and the ones after it (``concurrency`` in all) are fetched
+    together, and handed over one by one, in order. The requests of a wave all end inside the
+    call that started them: nothing runs between two calls, so a consumer that stops asking
+    (``break``, an exception, the sync portal's ``aclose``) stops the fetching, and no task
+    outlives the loop or the thread that drives it. The cost is that a wave waits for its
+    slowest page; ``concurrency`` bounds both the requests in flight and the pages held.
+
+    The page count is read once, from page 0, so pages that appear later are not fetched.
+    """
+
+    def __init__(self, fetch: FetchIndexed[T], concurrency: int) -> None:
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        self._fetch = fetch
+        self._concurrency = concurrency
+        self._pages = 1
+        self._ready: dict[int, list[T]] = {}
+
+    async def __call__(self, index: int) -> tuple[list[T], int | None]:
+        if index == 0:
+            items, pages = await self._fetch(0)
+            if isinstance(pages, bool) or not isinstance(pages, int) or pages < 0:
+                raise ScaleInvalidResponse(f"the first page gives no usable page count: {pages!r}")
+            self._pages = max(pages, 1)
+        else:
+            if index not in self._ready:
+                await self._wave(range(index, min(index + self._concurrency, self._pages)))
+            items = self._ready.pop(index)
+        return items, index + 1 if index + 1 < self._pages else None
+
+    async def _wave(self, indices: range) -> None:
+        """Fetch ``indices`` concurrently; the first failure cancels the rest and is raised."""
+        try:
+            pages = await gather([partial(self._fetch, index) for index in indices])
+        except Exception:
+            self._ready.clear()
+            raise
+        for index, (items, _) in zip(indices, pages, strict=True):
+            self._ready[index] = items
+
+
+def fan_out_pages(fetch: FetchIndexed[T], *, concurrency: int) -> AsyncPageIterator[T]:
+    """Every item of a listing with numbered pages, fetched ``concurrency`` pages at a time."""
+    return AsyncPageIterator(FanOut(fetch, concurrency), 0)
+
+
+async def gather(calls: list[Callable[[], Awaitable[R]]]) -> list[R]:
+    """Run ``calls`` concurrently and return their results in order.
+
+    The first failure cancels the others and is raised as itself (not in a group).
+    """
+    results: list[Any] = [None] * len(calls)
+    failures: list[Exception] = []
+
+    async def one(index: int, scope: anyio.CancelScope) -> None:
+        try:
+            results[index] = await calls[index]()
+        except Exception as exc:
+            failures.append(exc)
+            scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        for index in range(len(calls)):
+            group.start_soon(one, index, group.cancel_scope)
+    if failures:
+        raise failures[0]
+    return results
+
+
+#: Fetch one keyset page of a window: its items (each with ``created_at``) and next token.
+FetchWindow = Callable[[Window, str | None], Awaitable[tuple[list[T], str | None]]]
+
+
+class Partitioned(Generic[T]):
+    """A ``FetchPage`` that walks several ``created_at`` windows at once, one cursor each.
+
+    Each call fetches the next page of every unfinished window concurrently (a wave) and
+    returns the items each window owns, so no task comes twice even when it sits on a
+    boundary. Like ``FanOut``, nothing runs between two calls: stopping the consumer stops
+    the fetching, and at most one page per window is held.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchWindow[T],
+        windows: Callable[[], Awaitable[list[Window]]],
+        created_at: Callable[[T], str | None],
+    ) -> None:
+        self._fetch = fetch
+        self._windows = windows
+        self._created_at = created_at
+
+    async def __call__(
+        self, cursor: list[tuple[Window, str | None]] | None
+    ) -> tuple[list[T], list[tuple[Window, str | None]] | None]:
+        active = cursor if cursor is not None else [(w, None) for w in await self._windows()]
+        pages = await gather([partial(self._fetch, window, token) for window, token in active])
+        items: list[T] = []
+        following: list[tuple[Window, str | None]] = []
+        for (window, _), (page, token) in zip(active, pages, strict=True):
+            items.extend(item for item in page if self._owned(window, item))
+            if token is not None:
+                following.append((window, token))
+        return items, following or None
+
+    def _owned(self, window: Window, item: T) -> bool:
+        if window.start is None and window.end is None:
+            return True
+        created = self._created_at(item)
+        if created is None:
+            raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
+        return window.owns(created)

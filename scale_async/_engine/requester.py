@@ -1,0 +1,177 @@
+"""One logical API call: build the request, send it under the retry policy, map the answer.
+
+This is the single place where retries, error mapping, the key's redaction and the "false 500"
+recovery happen; every endpoint method goes through ``Requester.call``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import attrs
+
+from ..exceptions import (
+    ScaleDuplicateResource,
+    ScaleException,
+    ScaleInvalidResponse,
+    ScaleTooManyRequests,
+    ScaleTransportError,
+)
+from .errors import error_for_status, error_message
+from .http import HttpSession, RawResponse, TransportFailure
+from .limits import PauseGate
+from .retry import RetryPolicy, is_ambiguous, make_retrying, next_delay, parse_retry_after
+from .wire import encode_query
+
+__all__ = ["NO_BODY", "Call", "Requester"]
+
+logger = logging.getLogger("scale_async")
+
+#: Marks a request without a JSON body (``None`` is a valid JSON body: ``null``).
+NO_BODY: Any = object()
+
+Recover = Callable[[], Awaitable[Any]]
+
+
+@attrs.frozen(kw_only=True)
+class Call:
+    """A description of one API call, free of I/O.
+
+    ``replay_safe`` says whether sending it twice is harmless. ``recover`` is what a create
+    that carried a natural key does on a 409 that follows an ambiguous attempt: fetch what
+    the earlier attempt created.
+    """
+
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    body: Any = NO_BODY
+    files: Mapping[str, tuple[str, bytes]] | None = None
+    data: Mapping[str, str] | None = None
+    headers: Mapping[str, str] | None = None
+    replay_safe: bool = True
+    recover: Recover | None = attrs.field(default=None, eq=False)
+    allow_text: bool = False
+
+
+@attrs.define
+class _Attempts:
+    count: int = 0
+    ambiguous: bool = False
+
+
+class Requester:
+    """Sends ``Call`` objects for a client: base URL, session, retry policy, key redaction."""
+
+    def __init__(
+        self, session: HttpSession, base_url: str, retry: RetryPolicy, secret: str
+    ) -> None:
+        self.session = session
+        self.base_url = base_url
+        self.retry = retry
+        self._secret = secret
+        #: Closed by a 429 for as long as the server asks: every request waits at it.
+        self.gate = PauseGate(retry.clock, retry.sleep)
+
+    def __repr__(self) -> str:
+        return f"<Requester {self.base_url}>"
+
+    async def call(self, call: Call) -> Any:
+        """Perform ``call`` and return its decoded JSON (None for an empty body)."""
+        attempts = _Attempts()
+        async for attempt in make_retrying(self.retry, replay_safe=call.replay_safe):
+            with attempt:
+                return await self._attempt(call, attempts)
+        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    async def _attempt(self, call: Call, attempts: _Attempts) -> Any:
+        await self.gate.wait()
+        attempts.count += 1
+        retries = attempts.count - 1
+        try:
+            response = await self._send(call)
+        except TransportFailure as failure:
+            exc: ScaleException = ScaleTransportError(
+                self._redact(str(failure)),
+                sent=failure.sent,
+                method=call.method,
+                path=call.path,
+                retries=retries,
+            )
+            self._note_failure(call, attempts, exc)
+            # Chain to the transport's own exception, which says the most.
+            raise exc from failure.__cause__ or failure
+        if 200 <= response.status < 300:
+            return self._decode(call, response, retries)
+        exc = error_for_status(
+            response.status,
+            self._redact(error_message(response.content, response.reason)),
+            method=call.method,
+            path=call.path,
+            retry_after=parse_retry_after(response.headers),
+        )
+        exc.retries = retries
+        if isinstance(exc, ScaleTooManyRequests):
+            self.gate.pause_for(
+                next_delay(self.retry, attempts.count, exc.retry_after, self.retry.random())
+            )
+        if isinstance(exc, ScaleDuplicateResource) and attempts.ambiguous and call.recover:
+            logger.info("%s %s: 409 after an ambiguous attempt, recovering", call.method, call.path)
+            return await call.recover()
+        self._note_failure(call, attempts, exc)
+        raise exc
+
+    def _note_failure(self, call: Call, attempts: _Attempts, exc: ScaleException) -> None:
+        attempts.ambiguous = attempts.ambiguous or is_ambiguous(exc)
+        logger.debug(
+            "%s %s attempt %d failed: %s", call.method, call.path, attempts.count, exc.message
+        )
+
+    async def _send(self, call: Call) -> RawResponse:
+        headers = dict(call.headers or {})
+        content: bytes | None = None
+        if call.body is not NO_BODY:
+            content = json.dumps(call.body).encode()
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        response = await self.session.send(
+            call.method,
+            f"{self.base_url}/{call.path}",
+            params=encode_query(call.params) if call.params else None,
+            content=content,
+            files=call.files,
+            data=call.data,
+            headers=headers,
+        )
+        logger.debug(
+            "%s %s -> %d in %.1f ms",
+            call.method,
+            call.path,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    def _decode(self, call: Call, response: RawResponse, retries: int) -> Any:
+        if not response.content.strip():
+            return None
+        try:
+            return json.loads(response.content)
+        except ValueError as exc:
+            if call.allow_text:
+                return None
+            snippet = self._redact(error_message(response.content))
+            raise ScaleInvalidResponse(
+                f"response is not JSON: {snippet}",
+                response.status,
+                method=call.method,
+                path=call.path,
+                retries=retries,
+            ) from exc
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "[redacted]") if self._secret else text
