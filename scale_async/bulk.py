@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
@@ -12,6 +12,7 @@ from .tasks import TaskFields
 
 __all__ = [
     "BulkError",
+    "BulkResult",
     "JobStopped",
     "BulkCancelResult",
     "BulkCreateResult",
@@ -56,55 +57,9 @@ class FailedItem:
     payload: Any
     error: BaseException
 
-
-@attrs.define(kw_only=True)
-class BulkCreateResult:
-    """Every input of a ``create_tasks`` job, accounted for, in input order.
-
-    ``stopped_early`` holds the error that ended the job (``stop_on_error``, or an
-    authentication failure), in which case inputs not yet read were not consumed.
-    """
-
-    succeeded: list[CreatedTask] = attrs.field(factory=list)
-    failed: list[FailedItem] = attrs.field(factory=list)
-    stopped_early: BaseException | None = None
-
     @property
-    def created(self) -> int:
-        """Tasks this job created."""
-        return sum(not item.duplicate for item in self.succeeded)
-
-    @property
-    def duplicates(self) -> int:
-        """Inputs whose task already existed (a re-run, or a ``unique_id`` reused)."""
-        return sum(item.duplicate for item in self.succeeded)
-
-    @property
-    def total(self) -> int:
-        """Inputs accounted for."""
-        return len(self.succeeded) + len(self.failed)
-
-    @property
-    def tasks(self) -> list[TaskFields]:
-        """The tasks of the successful inputs, in input order."""
-        return [item.task for item in self.succeeded]
-
-    def raise_for_errors(self) -> None:
-        """Raise ``BulkError`` if any input failed."""
-        if self.failed:
-            first = self.failed[0]
-            raise BulkError(
-                f"{len(self.failed)} of {self.total} inputs failed; first, input "
-                f"{first.index}: {first.error}",
-                self,
-            )
-
-    def _add(self, item: CreatedTask | FailedItem) -> None:
-        (self.succeeded if isinstance(item, CreatedTask) else self.failed).append(item)  # type: ignore[arg-type]
-
-    def _finish(self) -> None:
-        self.succeeded.sort(key=lambda item: item.index)
-        self.failed.sort(key=lambda item: item.index)
+    def _name(self) -> str:
+        return f"input {self.index}"
 
 
 @attrs.frozen(kw_only=True)
@@ -130,38 +85,9 @@ class TaskFailure:
     task_id: str
     error: BaseException
 
-
-@attrs.define(kw_only=True)
-class BulkCancelResult:
-    """Every task of a cancellation job: cancelled, skipped or failed."""
-
-    cancelled: list[CancelledTask] = attrs.field(factory=list)
-    skipped: list[SkippedTask] = attrs.field(factory=list)
-    failed: list[TaskFailure] = attrs.field(factory=list)
-    stopped_early: BaseException | None = None
-
     @property
-    def total(self) -> int:
-        """Tasks accounted for."""
-        return len(self.cancelled) + len(self.skipped) + len(self.failed)
-
-    def raise_for_errors(self) -> None:
-        """Raise ``BulkError`` if any cancellation failed (skips are not failures)."""
-        if self.failed:
-            first = self.failed[0]
-            raise BulkError(
-                f"{len(self.failed)} of {self.total} cancellations failed; first, task "
-                f"{first.task_id}: {first.error}",
-                self,
-            )
-
-    def _add(self, item: CancelledTask | SkippedTask | TaskFailure) -> None:
-        if isinstance(item, CancelledTask):
-            self.cancelled.append(item)
-        elif isinstance(item, SkippedTask):
-            self.skipped.append(item)
-        else:
-            self.failed.append(item)
+    def _name(self) -> str:
+        return f"task {self.task_id}"
 
 
 @attrs.frozen(kw_only=True)
@@ -172,28 +98,96 @@ class UpdatedTask:
     task: TaskFields
 
 
-@attrs.define(kw_only=True)
-class BulkUpdateResult:
-    """Every task of a bulk tag or metadata job: updated or failed."""
+F = TypeVar("F", FailedItem, TaskFailure)
 
-    updated: list[UpdatedTask] = attrs.field(factory=list)
-    failed: list[TaskFailure] = attrs.field(factory=list)
+
+@attrs.define(kw_only=True)
+class BulkResult(Generic[F]):
+    """What every bulk job reports: each item in one outcome list, and why it stopped early.
+
+    ``stopped_early`` holds the error that ended the job (``stop_on_error``, or an
+    authentication failure), in which case inputs not yet read were not consumed.
+    """
+
+    failed: list[F] = attrs.field(factory=list)
     stopped_early: BaseException | None = None
+
+    #: Each outcome class and the list that holds it; ``failed`` last.
+    _outcomes: ClassVar[tuple[tuple[type, str], ...]]
+    #: What a failed item is, in the ``raise_for_errors`` message.
+    _noun: ClassVar[str]
 
     @property
     def total(self) -> int:
-        """Tasks accounted for."""
-        return len(self.updated) + len(self.failed)
+        """Items accounted for."""
+        return sum(len(getattr(self, name)) for _, name in self._outcomes)
 
     def raise_for_errors(self) -> None:
-        """Raise ``BulkError`` if any update failed."""
+        """Raise ``BulkError`` if any item failed."""
         if self.failed:
             first = self.failed[0]
             raise BulkError(
-                f"{len(self.failed)} of {self.total} updates failed; first, task "
-                f"{first.task_id}: {first.error}",
+                f"{len(self.failed)} of {self.total} {self._noun} failed; first, "
+                f"{first._name}: {first.error}",
                 self,
             )
 
-    def _add(self, item: UpdatedTask | TaskFailure) -> None:
-        (self.updated if isinstance(item, UpdatedTask) else self.failed).append(item)  # type: ignore[arg-type]
+    def _add(self, item: object) -> None:
+        for cls, name in self._outcomes:
+            if isinstance(item, cls):
+                getattr(self, name).append(item)
+                return
+        raise TypeError(f"not an outcome of {type(self).__name__}: {item!r}")
+
+    def _finish(self) -> None:
+        """Put every list in input order (results arrive in completion order)."""
+
+
+@attrs.define(kw_only=True)
+class BulkCreateResult(BulkResult[FailedItem]):
+    """Every input of a ``create_tasks`` job, accounted for, in input order."""
+
+    succeeded: list[CreatedTask] = attrs.field(factory=list)
+
+    _outcomes = ((CreatedTask, "succeeded"), (FailedItem, "failed"))
+    _noun = "inputs"
+
+    @property
+    def created(self) -> int:
+        """Tasks this job created."""
+        return sum(not item.duplicate for item in self.succeeded)
+
+    @property
+    def duplicates(self) -> int:
+        """Inputs whose task already existed (a re-run, or a ``unique_id`` reused)."""
+        return sum(item.duplicate for item in self.succeeded)
+
+    @property
+    def tasks(self) -> list[TaskFields]:
+        """The tasks of the successful inputs, in input order."""
+        return [item.task for item in self.succeeded]
+
+    def _finish(self) -> None:
+        self.succeeded.sort(key=lambda item: item.index)
+        self.failed.sort(key=lambda item: item.index)
+
+
+@attrs.define(kw_only=True)
+class BulkCancelResult(BulkResult[TaskFailure]):
+    """Every task of a cancellation job: cancelled, skipped or failed (skips are no failure)."""
+
+    cancelled: list[CancelledTask] = attrs.field(factory=list)
+    skipped: list[SkippedTask] = attrs.field(factory=list)
+
+    _outcomes = ((CancelledTask, "cancelled"), (SkippedTask, "skipped"), (TaskFailure, "failed"))
+    _noun = "cancellations"
+
+
+@attrs.define(kw_only=True)
+class BulkUpdateResult(BulkResult[TaskFailure]):
+    """Every task of a bulk tag or metadata job: updated or failed."""
+
+    updated: list[UpdatedTask] = attrs.field(factory=list)
+
+    _outcomes = ((UpdatedTask, "updated"), (TaskFailure, "failed"))
+    _noun = "updates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._engine.core import require_text
+from .._engine.checks import require_int, require_text
 from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
 from .._engine.serde import structure
@@ -98,10 +98,7 @@ class BatchesAPI(ClientCore):
     async def prioritize_batch(self, batch_name: str, priority: int) -> dict[str, Any]:
         """Set the priority (10 lowest to 30 highest) of the batch's tasks not yet started."""
         require_text("batch_name", batch_name)
-        if isinstance(priority, bool) or not isinstance(priority, int):
-            raise ValueError(f"priority must be an integer from 10 to 30, got {priority!r}")
-        if priority not in PRIORITY_RANGE:
-            raise ValueError(f"priority must be from 10 to 30, got {priority}")
+        require_int("priority", priority, low=PRIORITY_RANGE.start, high=PRIORITY_RANGE.stop - 1)
         path = f"batches/{segment(batch_name)}/prioritize"
         data = await self._call(Call(method="POST", path=path, body={"priority": priority}))
         return data if isinstance(data, dict) else {"result": data}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
-from .._engine.core import require_text
+from .._engine.checks import require_text
 from .._engine.idempotency import derive_unique_id
 from .._engine.jobs import BulkStream, Job, Progress
 from .._engine.limits import RateLimiter
 from ..bulk import (
     BulkCancelResult,
     BulkCreateResult,
+    BulkResult,
     BulkUpdateResult,
     CancelledTask,
     CreatedTask,
@@ -42,6 +43,9 @@ MetadataUpdates: TypeAlias = (
     | Iterable[tuple[str | TaskFields, dict[str, Any]]]
     | AsyncIterable[tuple[str | TaskFields, dict[str, Any]]]
 )
+R = TypeVar("R")
+B = TypeVar("B", bound=BulkResult[Any])
+
 CreateResult = CreatedTask | FailedItem
 CancelResult = CancelledTask | SkippedTask | TaskFailure
 UpdateResult = UpdatedTask | TaskFailure
@@ -62,8 +66,20 @@ def _not_attempted(reason: BaseException) -> JobStopped:
     return JobStopped(f"not attempted: the job stopped early ({reason})")
 
 
-def _task_id(ref: Any) -> str:
-    return ref.task_id if isinstance(ref, TaskFields) else str(ref)
+def _task_id(ref: Any) -> str | None:
+    """The id a task reference names, or None when it names none."""
+    task_id = ref.task_id if isinstance(ref, TaskFields) else ref
+    return task_id if isinstance(task_id, str) and task_id else None
+
+
+def _not_a_task(ref: Any) -> TaskFailure:
+    return TaskFailure(
+        task_id=str(ref), error=ValueError(f"expected a task id or a Task, got {ref!r}")
+    )
+
+
+def _stopped(ref: Any, reason: BaseException) -> TaskFailure:
+    return TaskFailure(task_id=_task_id(ref) or str(ref), error=_not_attempted(reason))
 
 
 async def _pairs_async(refs: AsyncIterable[Any], value: Any) -> AsyncIterator[tuple[Any, Any]]:
@@ -80,6 +96,38 @@ def _with_each(refs: TaskRefs, value: Any) -> Any:
 
 class BulkAPI(TasksAPI):
     """Many tasks at once: bounded concurrency, shared rate-limit pauses, per-item results."""
+
+    def _job(
+        self,
+        handle: Callable[[int, Any], Awaitable[R]],
+        skipped: Callable[[int, Any, BaseException], R],
+        failure: type,
+        *,
+        stop_on_error: bool,
+        concurrency: int,
+        progress: Callable[[Progress], object] | None,
+    ) -> Job[Any, R]:
+        """A job on this client's clock whose ``failure`` results end it as ``_fatal`` says."""
+        return Job(
+            handle=handle,
+            failed=lambda result: isinstance(result, failure),
+            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
+            skipped=skipped,
+            concurrency=concurrency,
+            progress=progress,
+            clock=self.retry.clock,
+        )
+
+    @staticmethod
+    async def _collect(job: Job[Any, Any], source: Any, result: B) -> B:
+        """Run ``job`` over ``source`` with every outcome going into ``result``."""
+
+        async def collect(item: Any) -> None:
+            result._add(item)
+
+        result.stopped_early = await job.run(source, collect)
+        result._finish()
+        return result
 
     def _create_job(
         self,
@@ -129,16 +177,16 @@ class BulkAPI(TasksAPI):
             except Exception as exc:
                 return FailedItem(index=index, payload=payload, error=exc)
 
-        return Job(
-            handle=handle,
-            failed=lambda result: isinstance(result, FailedItem),
-            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
-            skipped=lambda index, payload, reason: FailedItem(
-                index=index, payload=payload, error=_not_attempted(reason)
-            ),
+        def skipped(index: int, payload: Any, reason: BaseException) -> CreateResult:
+            return FailedItem(index=index, payload=payload, error=_not_attempted(reason))
+
+        return self._job(
+            handle,
+            skipped,
+            FailedItem,
+            stop_on_error=stop_on_error,
             concurrency=concurrency,
             progress=progress,
-            clock=self.retry.clock,
         )
 
     async def create_tasks(
@@ -177,14 +225,7 @@ class BulkAPI(TasksAPI):
             rate_limit=rate_limit,
             progress=progress,
         )
-        result = BulkCreateResult()
-
-        async def collect(item: CreateResult) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(payloads, collect)
-        result._finish()
-        return result
+        return await self._collect(job, payloads, BulkCreateResult())
 
     def stream_create_tasks(
         self,
@@ -236,10 +277,9 @@ class BulkAPI(TasksAPI):
         progress: Callable[[Progress], object] | None,
     ) -> Job[Any, CancelResult]:
         async def handle(_: int, ref: Any) -> CancelResult:
-            task_id = ref.task_id if isinstance(ref, TaskFields) else ref
-            if not isinstance(task_id, str) or not task_id:
-                error = ValueError(f"expected a task id or a Task, got {ref!r}")
-                return TaskFailure(task_id=str(ref), error=error)
+            task_id = _task_id(ref)
+            if task_id is None:
+                return _not_a_task(ref)
             if isinstance(ref, TaskFields) and ref.status in _FINISHED:
                 return SkippedTask(task_id=task_id, reason=f"already {ref.status}")
             try:
@@ -252,17 +292,15 @@ class BulkAPI(TasksAPI):
             return CancelledTask(task_id=task_id, task=task)
 
         def skipped(_: int, ref: Any, reason: BaseException) -> CancelResult:
-            task_id = ref.task_id if isinstance(ref, TaskFields) else str(ref)
-            return TaskFailure(task_id=task_id, error=_not_attempted(reason))
+            return _stopped(ref, reason)
 
-        return Job(
-            handle=handle,
-            failed=lambda result: isinstance(result, TaskFailure),
-            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
-            skipped=skipped,
+        return self._job(
+            handle,
+            skipped,
+            TaskFailure,
+            stop_on_error=stop_on_error,
             concurrency=concurrency,
             progress=progress,
-            clock=self.retry.clock,
         )
 
     async def cancel_tasks(
@@ -286,13 +324,7 @@ class BulkAPI(TasksAPI):
             stop_on_error=stop_on_error,
             progress=progress,
         )
-        result = BulkCancelResult()
-
-        async def collect(item: CancelResult) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(tasks, collect)
-        return result
+        return await self._collect(job, tasks, BulkCancelResult())
 
     async def cancel_batch(
         self,
@@ -326,32 +358,25 @@ class BulkAPI(TasksAPI):
         async def handle(_: int, item: Any) -> UpdateResult:
             ref, argument = item
             task_id = _task_id(ref)
-            if not task_id or not isinstance(ref, str | TaskFields):
-                error = ValueError(f"expected a task id or a Task, got {ref!r}")
-                return TaskFailure(task_id=task_id, error=error)
+            if task_id is None:
+                return _not_a_task(ref)
             try:
                 return UpdatedTask(task_id=task_id, task=await act(task_id, argument))
             except Exception as exc:
                 return TaskFailure(task_id=task_id, error=exc)
 
-        job: Job[Any, UpdateResult] = Job(
-            handle=handle,
-            failed=lambda result: isinstance(result, TaskFailure),
-            fatal=lambda result: _fatal(getattr(result, "error", None), False),
-            skipped=lambda _, item, reason: TaskFailure(
-                task_id=_task_id(item[0]), error=_not_attempted(reason)
-            ),
+        def skipped(_: int, item: Any, reason: BaseException) -> UpdateResult:
+            return _stopped(item[0], reason)
+
+        job = self._job(
+            handle,
+            skipped,
+            TaskFailure,
+            stop_on_error=False,
             concurrency=concurrency,
             progress=progress,
-            clock=self.retry.clock,
         )
-        result = BulkUpdateResult()
-
-        async def collect(item: UpdateResult) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(items, collect)
-        return result
+        return await self._collect(job, items, BulkUpdateResult())
 
     async def add_tasks_tags(
         self,

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 
-from .._engine.core import require_text
+from .._engine.checks import require_text
 from .._engine.requester import Call
 from .._engine.wire import wire_value
 from ..files import File

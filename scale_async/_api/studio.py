@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._engine.core import require_text
+from .._engine.checks import require_text
 from .._engine.requester import Call
 from .._engine.serde import structure
 from .._engine.wire import segment

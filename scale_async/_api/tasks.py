@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from .._engine.core import require_text
+from .._engine.checks import require_int, require_text
 from .._engine.pagination import AsyncPageIterator, Partitioned, keyset_cursor
 from .._engine.partitions import Window, parse_time, split
 from .._engine.requester import Call
@@ -221,8 +221,7 @@ class TasksAPI(ClientCore):
         """
         if not project_name and not batch_name:
             raise ValueError("get_tasks needs a project_name or a batch_name")
-        if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
-            raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
+        require_int("partitions", partitions)
         if partitions > 1 and limited_response:
             raise ValueError("partitions need created_at, which limited_response leaves out")
         query = tasks_query(

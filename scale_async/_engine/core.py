@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from .checks import require_int
 from .http import Auth, Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
 from .model import Model
 from .requester import Call, Requester
@@ -11,20 +12,13 @@ from .retry import RetryPolicy
 from .serde import structure, structure_list
 from .wire import user_agent
 
-__all__ = ["HttpCore", "require_text"]
+__all__ = ["HttpCore"]
 
 
 M = TypeVar("M", bound=Model)
 
 
 C = TypeVar("C", bound="HttpCore")
-
-
-def require_text(name: str, value: Any) -> str:
-    """Refuse an empty or non-string identifier before any request is made."""
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-    return value
 
 
 class HttpCore:
@@ -49,8 +43,7 @@ class HttpCore:
         max_connections: int = 64,
         transport: Transport | None = None,
     ) -> None:
-        if not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, got {max_connections!r}")
+        require_int("max_connections", max_connections)
         self.base_url = base_url
         self.retry = retry or RetryPolicy()
         settings = HttpSettings(

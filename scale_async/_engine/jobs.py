@@ -24,6 +24,8 @@ import anyio
 import attrs
 from anyio.abc import TaskGroup
 
+from .checks import require_int
+
 __all__ = ["BulkStream", "Job", "Progress"]
 
 
@@ -85,8 +87,7 @@ class Job(Generic[T, R]):
         self, source: Iterable[T] | AsyncIterable[T], emit: Callable[[R], Awaitable[None]]
     ) -> BaseException | None:
         """Feed ``source`` through ``handle`` and ``emit`` every result; return the stop reason."""
-        if not isinstance(self.concurrency, int) or self.concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {self.concurrency!r}")
+        require_int("concurrency", self.concurrency)
         send, receive = anyio.create_memory_object_stream[tuple[int, T]](self.concurrency)
         started = self.clock()
         counts = {"done": 0, "failed": 0, "in_flight": 0}

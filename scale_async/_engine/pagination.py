@@ -19,6 +19,7 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream
 
 from ..exceptions import ScaleInvalidResponse
+from .checks import require_int
 from .pages import Paginator
 from .partitions import Window
 
@@ -60,8 +61,7 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
     """
 
     def __init__(self, fetch_page: FetchPage[T], first: Any = None, *, prefetch: int = 0) -> None:
-        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
-            raise ValueError(f"prefetch must be a non-negative integer, got {prefetch!r}")
+        require_int("prefetch", prefetch, low=0)
         self._fetch_page = fetch_page
         self._cursor = first
         self._done = False
@@ -172,8 +172,7 @@ class FanOut(Generic[T]):
     """
 
     def __init__(self, fetch: FetchIndexed[T], concurrency: int) -> None:
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        require_int("concurrency", concurrency)
         self._fetch = fetch
         self._concurrency = concurrency
         self._pages = 1

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from .._engine.checks import require_int
 from ..exceptions import ScaleInvalidRequest
 
 __all__ = [
@@ -145,9 +146,7 @@ def format_datetime(value: datetime) -> str:
 
 def check_id(name: str, value: Any) -> int:
     """Refuse an id that is not a positive integer before any request is made."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
+    return require_int(name, value)
 
 
 def _time_filter(name: str, value: Any) -> str:
@@ -192,11 +191,7 @@ def _order_filter(value: Any) -> list[str]:
 
 
 def _page_filter(name: str, value: Any, high: int | None) -> str:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if high is not None and value > high:
-        raise ValueError(f"{name} must be from 1 to {high}, got {value}")
-    return str(value)
+    return str(require_int(name, value, high=high))
 
 
 def list_query(
