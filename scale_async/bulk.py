@@ -57,10 +57,6 @@ class FailedItem:
     payload: Any
     error: BaseException
 
-    @property
-    def _name(self) -> str:
-        return f"input {self.index}"
-
 
 @attrs.frozen(kw_only=True)
 class CancelledTask:
@@ -85,10 +81,6 @@ class TaskFailure:
     task_id: str
     error: BaseException
 
-    @property
-    def _name(self) -> str:
-        return f"task {self.task_id}"
-
 
 @attrs.frozen(kw_only=True)
 class UpdatedTask:
@@ -99,6 +91,12 @@ class UpdatedTask:
 
 
 F = TypeVar("F", FailedItem, TaskFailure)
+
+
+def _name(failure: FailedItem | TaskFailure) -> str:
+    if isinstance(failure, FailedItem):
+        return f"input {failure.index}"
+    return f"task {failure.task_id}"
 
 
 @attrs.define(kw_only=True)
@@ -128,7 +126,7 @@ class BulkResult(Generic[F]):
             first = self.failed[0]
             raise BulkError(
                 f"{len(self.failed)} of {self.total} {self._noun} failed; first, "
-                f"{first._name}: {first.error}",
+                f"{_name(first)}: {first.error}",
                 self,
             )
 

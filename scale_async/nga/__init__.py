@@ -22,48 +22,14 @@ from ..exceptions import (
     ScaleTransportError,
     ScaleUnauthorized,
 )
+from . import _models
 from ._client import AsyncNGAScaleClient
-from ._models import (
-    BatchComparison,
-    BatchConfiguration,
-    BatchDefinition,
-    BatchDetails,
-    BatchListItem,
-    BatchPage,
-    BatchRef,
-    ComparisonMetrics,
-    ForcedNodes,
-    InputMapping,
-    JobComparisonMetrics,
-    JobMetrics,
-    PreviousBatch,
-    PreviousBatchInfo,
-    RecipeTypeRef,
-    RecipeTypeRevision,
-    TriggerEvent,
-    ValidationItem,
-    ValidationResult,
-)
+from ._models import *
 from ._wire import format_duration, parse_duration
 
 __all__ = [
     "AsyncNGAScaleClient",
-    "BatchComparison",
-    "BatchConfiguration",
-    "BatchDefinition",
-    "BatchDetails",
-    "BatchListItem",
-    "BatchPage",
-    "BatchRef",
-    "ComparisonMetrics",
-    "ForcedNodes",
-    "InputMapping",
-    "JobComparisonMetrics",
-    "JobMetrics",
-    "PreviousBatch",
-    "PreviousBatchInfo",
-    "RecipeTypeRef",
-    "RecipeTypeRevision",
+    # The errors NGA's API answers with: Scale AI's classes (it has no 402, 409 or 429).
     "ScaleException",
     "ScaleForbidden",
     "ScaleInternalError",
@@ -72,9 +38,7 @@ __all__ = [
     "ScaleResourceNotFound",
     "ScaleTransportError",
     "ScaleUnauthorized",
-    "TriggerEvent",
-    "ValidationItem",
-    "ValidationResult",
     "format_duration",
     "parse_duration",
 ]
+__all__ += _models.__all__

@@ -41,9 +41,6 @@ __all__ = [
     "TriggerEvent",
     "ValidationItem",
     "ValidationResult",
-    "configuration_json",
-    "definition_json",
-    "to_wire",
 ]
 
 M = TypeVar("M", bound=Model)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ._errors import bad_request
 
@@ -24,15 +24,7 @@ FaultKind = Literal[
 ]
 Latency = float | tuple[float, float]
 
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "rate_limited",
-    "server_error",
-    "bad_gateway",
-    "unavailable",
-    "gateway_timeout",
-    "drop_connection",
-    "commit_then_fail",
-)
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 STATUS_OF: dict[str, int] = {
     "rate_limited": 429,
     "server_error": 500,

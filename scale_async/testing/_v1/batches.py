@@ -20,6 +20,7 @@ from .._params import (
     req_str,
 )
 from .paging import offset_envelope
+from .projects import get_project
 from .state import Account, Batch, Task, World
 
 BATCH_STATUSES = frozenset({"staging", "in_progress", "completed"})
@@ -98,9 +99,7 @@ def create_batch(world: World, account: Account, payload: Any) -> Batch:
     body = as_object(payload)
     project_name = req_str(body, "project")
     name = req_str(body, "name")
-    project = account.projects.get(project_name)
-    if project is None:
-        raise not_found(f"Project {project_name} not found.")
+    project = get_project(account, project_name)
     if name in account.batches:
         existing = account.batches[name]
         raise conflict(f'A batch named "{name}" already exists (in project {existing.project}).')

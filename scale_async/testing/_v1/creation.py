@@ -9,8 +9,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .._errors import bad_request, conflict, not_found
+from .._errors import bad_request, conflict
 from .._params import as_object, opt_int, opt_str
+from .batches import get_batch
+from .projects import get_project
 from .state import Account, Batch, Project, QualityTask, Task, World
 from .tasks import check_unique_id, tag_list
 from .tasktypes import QUALITY_TASK_TYPES, fake_response, missing_parameter, require_task_type
@@ -49,17 +51,13 @@ def _resolve(account: Account, type_name: str, body: dict[str, Any]) -> _Resolve
     batch: Batch | None = None
     batch_name = opt_str(body, "batch")
     if batch_name is not None:
-        batch = account.batches.get(batch_name)
-        if batch is None:
-            raise not_found(f"Batch {batch_name} not found.")
+        batch = get_batch(account, batch_name)
         if project_name is not None and project_name != batch.project:
             raise bad_request(f"Batch {batch_name} does not belong to project {project_name}.")
         project_name = batch.project
     project: Project | None = None
     if project_name is not None:
-        project = account.projects.get(project_name)
-        if project is None:
-            raise not_found(f"Project {project_name} not found.")
+        project = get_project(account, project_name)
     wanted = opt_int(body, "project_version")
     inherited: dict[str, Any] = {}
     version: int | None = None
