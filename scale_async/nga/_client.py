@@ -22,10 +22,8 @@ from ._models import (
     BatchPage,
     ForcedNodes,
     ValidationResult,
-    configuration_json,
-    definition_json,
-    to_wire,
 )
+from ._outgoing import configuration_json, definition_json, to_wire
 from ._wire import DEFAULT_PAGE_SIZE, LIST_FILTERS, check_id, list_query
 
 __all__ = ["AsyncNGAScaleClient"]

@@ -21,7 +21,7 @@ from scale_async.nga import (
     PreviousBatch,
     ValidationResult,
 )
-from scale_async.nga._models import configuration_json, definition_json, to_wire
+from scale_async.nga._outgoing import configuration_json, definition_json, to_wire
 from tests.nga.support import JOB_A, details, list_item
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -23,8 +23,10 @@ from .._asgi import Receive, Reply, Request, Scope, Send, encode, read_request
 from .._clock import Now
 from .._router import Router
 from .._transport import FakeTransport
+from .checks import Checked
+from .errors import NGAError, ServerCrash
 from .listing import list_page
-from .world import Checked, NGAError, NGAWorld, ServerCrash
+from .world import NGAWorld
 
 IN_PROCESS_NGA_BASE_URL = "http://fake-nga-scale.invalid/api"
 VERSIONS = ("v6", "v7")

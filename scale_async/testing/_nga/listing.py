@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 
 from .._clock import parse_iso
 from .._params import Query, last, many
-from .world import JOB_COUNTS, RECIPE_COUNTS, Batch, NGAError, NGAWorld, ServerCrash, duration_ms
+from .errors import NGAError, ServerCrash
+from .metrics import JOB_COUNTS, RECIPE_COUNTS, duration_ms
+from .world import Batch, NGAWorld
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -8,211 +8,25 @@ chain with superseding, validation error names, and comparison arrays with ``nul
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .._clock import FakeClock, Now, format_ms
-from .._errors import ApiError
-
-
-class NGAError(ApiError):
-    """A refusal answered as DRF does: ``{"detail": message}``."""
-
-    def body(self) -> dict[str, Any]:
-        """DRF's error envelope."""
-        return {"detail": self.message}
-
-
-class ServerCrash(Exception):
-    """An exception the views do not catch: Django answers its HTML 500 page."""
-
-
-NOT_FOUND = "Not found."
-
-# -- seeds --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecipeType:
-    """A recipe type at its latest revision: inputs, top-level jobs and sub-recipe nodes."""
-
-    id: int
-    name: str
-    title: str
-    description: str
-    revision_num: int
-    revision_id: int
-    inputs: tuple[str, ...]
-    jobs: tuple[str, ...]
-    sub_recipes: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The recipe type as batches embed it."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "title": self.title,
-            "description": self.description,
-            "revision_num": self.revision_num,
-        }
-
-    def revision_json(self, *, expanded: bool, created_ms: int = 0) -> dict[str, Any]:
-        """The revision: ``{id, recipe_type: {id}, revision_num}``, or expanded in details."""
-        if not expanded:
-            return {
-                "id": self.revision_id,
-                "recipe_type": {"id": self.id},
-                "revision_num": self.revision_num,
-            }
-        return {
-            "id": self.revision_id,
-            "recipe_type": self.to_json(),
-            "revision_num": self.revision_num,
-            "created": format_ms(created_ms),
-        }
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A dataset: its parameter names and how many members (one recipe each) it holds."""
-
-    id: int
-    title: str
-    parameters: tuple[str, ...]
-    members: int
-
-
-SEED_RECIPE_TYPES = (
-    RecipeType(
-        208,
-        "my-recipe-type",
-        "My Recipe Type",
-        "My Recipe Type Description",
-        1,
-        4,
-        inputs=("INPUT_FILE",),
-        jobs=("job_a", "job_b"),
-        sub_recipes=("recipe_a",),
-    ),
-    RecipeType(
-        209,
-        "landsat-ndvi",
-        "Landsat NDVI",
-        "Vegetation index from Landsat scenes",
-        3,
-        7,
-        inputs=("SCENE",),
-        jobs=("ingest", "ndvi", "publish"),
-    ),
-    RecipeType(
-        210,
-        "sar-detect",
-        "SAR Detection",
-        "Ship detection on SAR images",
-        2,
-        9,
-        inputs=("IMAGE",),
-        jobs=("detect",),
-    ),
+from .catalog import (
+    CONFIGURATION,
+    DEFINITION,
+    SEED_DATASETS,
+    SEED_RECIPE_TYPES,
+    SUPPORTED_VERSIONS,
+    RecipeType,
+    schema_error,
 )
+from .checks import Checked, Verdict, dict_param, int_param, str_param
+from .errors import NOT_FOUND, NGAError, ServerCrash
+from .metrics import DURATIONS, JOB_COUNTS, RECIPE_COUNTS, iso_duration
 
-SEED_DATASETS = (
-    Dataset(1, "Sample images", ("INPUT_FILE",), 3),
-    Dataset(2, "Landsat scenes", ("SCENE",), 5),
-    Dataset(3, "Named files", ("NAME_FILE",), 2),
-    Dataset(4, "Empty", ("INPUT_FILE",), 0),
-)
-
-# -- the JSON schemas (a jsonschema subset, with jsonschema's wording) -------------------
-
-Schema = dict[str, Any]
-FORCED_NODES: Schema = {
-    "type": "object",
-    "required": ["all"],
-    "properties": {
-        "all": {"type": "boolean"},
-        "nodes": {"type": "array", "items": {"type": "string"}},
-        "sub_recipes": {"type": "object", "values": "forced_nodes"},
-        "version": {"type": "string"},
-    },
-}
-DEFINITION: Schema = {
-    "type": "object",
-    "properties": {
-        "version": {"type": "string"},
-        "supersedes": {"type": "boolean"},
-        "dataset": {"type": "integer"},
-        "forced_nodes": "forced_nodes",
-        "previous_batch": {
-            "type": "object",
-            "required": ["root_batch_id"],
-            "properties": {"root_batch_id": {"type": "integer"}, "forced_nodes": "forced_nodes"},
-        },
-    },
-}
-CONFIGURATION: Schema = {
-    "type": "object",
-    "properties": {
-        "version": {"type": "string"},
-        "priority": {"type": "integer"},
-        "inputMap": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["input", "datasetParameter"],
-                "properties": {
-                    "input": {"type": "string"},
-                    "datasetParameter": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-}
-SUPPORTED_VERSIONS = ("6", "7")
-
-
-def schema_error(schema: Schema | str, value: Any) -> str | None:
-    """The first jsonschema complaint about ``value`` (``additionalProperties: false``)."""
-    if schema == "forced_nodes":
-        schema = FORCED_NODES
-    assert isinstance(schema, dict)
-    kind = schema["type"]
-    if not _TYPES[kind](value):
-        return f"{value!r} is not of type {kind!r}"
-    if kind == "array":
-        if len(value) < schema.get("minItems", 0):
-            return f"{value!r} is too short"
-        return next(filter(None, (schema_error(schema["items"], v) for v in value)), None)
-    if kind != "object":
-        return None
-    if "values" in schema:
-        return next(filter(None, (schema_error(schema["values"], v) for v in value.values())), None)
-    unexpected = [key for key in value if key not in schema["properties"]]
-    if unexpected:
-        listed = ", ".join(repr(key) for key in unexpected)
-        verb = "were" if len(unexpected) > 1 else "was"
-        return f"Additional properties are not allowed ({listed} {verb} unexpected)"
-    for key in schema.get("required", ()):
-        if key not in value:
-            return f"{key!r} is a required property"
-    for key, item in value.items():
-        problem = schema_error(schema["properties"][key], item)
-        if problem:
-            return problem
-    return None
-
-
-# -- batches ------------------------------------------------------------------------------
+__all__ = ["Batch", "NGAWorld"]
 
 
 @dataclass
@@ -278,92 +92,6 @@ class Batch:
         }
 
 
-JOB_COUNTS = (
-    "jobs_total",
-    "jobs_pending",
-    "jobs_blocked",
-    "jobs_queued",
-    "jobs_running",
-    "jobs_failed",
-    "jobs_completed",
-    "jobs_canceled",
-)
-RECIPE_COUNTS = ("recipes_estimated", "recipes_total", "recipes_completed")
-DURATIONS = tuple(
-    f"{stat}_{kind}_duration" for kind in ("seed", "job") for stat in ("min", "avg", "max")
-)
-
-
-def iso_duration(seconds: int) -> str:
-    """Seconds as NGA writes durations: ``PT9M2S``, ``PT1H0M3S``, ``PT12S``."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"PT{hours}H{minutes}M{secs}S"
-    return f"PT{minutes}M{secs}S" if minutes else f"PT{secs}S"
-
-
-_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
-
-
-def duration_ms(text: str) -> int | None:
-    """An ISO-8601 duration (days to seconds) in milliseconds, None if it is not one."""
-    match = _DURATION.fullmatch(text)
-    if match is None or text in ("P", "PT") or text.endswith("T"):
-        return None
-    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return int((((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000)
-
-
-@dataclass
-class Checked:
-    """A body that passed the parameter parsing of the create and validation views."""
-
-    recipe_type: RecipeType
-    definition: dict[str, Any]
-    configuration: dict[str, Any]
-    title: str | None
-    description: str | None
-
-
-@dataclass
-class Verdict:
-    """What validating a definition found: the previous batch, the recipes, the errors."""
-
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    previous: Batch | None = None
-    recipes: int = 0
-    schema_failed: bool = False
-
-
-def _int_param(body: Mapping[str, Any], name: str) -> int:
-    if name not in body or body[name] is None:
-        raise NGAError(400, f'Missing required parameter: "{name}"')
-    value = body[name]
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise NGAError(400, f'Parameter must be a valid integer: "{name}"')
-    return value
-
-
-def _dict_param(body: Mapping[str, Any], name: str, *, required: bool) -> dict[str, Any]:
-    if name not in body or body[name] is None:
-        if required:
-            raise NGAError(400, f'Missing required parameter: "{name}"')
-        return {}
-    if not isinstance(body[name], dict):
-        raise NGAError(400, f'Parameter must be a valid JSON object: "{name}"')
-    return copy.deepcopy(body[name])
-
-
-def _str_param(body: Mapping[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise NGAError(400, f'Parameter must be a string: "{name}"')
-    return value
-
-
 class NGAWorld:
     """Recipe types and datasets (seeded) and the batches created through the API."""
 
@@ -381,11 +109,11 @@ class NGAWorld:
     def parse_body(self, body: Any, *, for_create: bool) -> Checked:
         """The view's parameter parsing; anything wrong is a 400 ``{"detail"}``."""
         data: Mapping[str, Any] = body if isinstance(body, dict) else {}
-        title = _str_param(data, "title") if for_create else None
-        description = _str_param(data, "description") if for_create else None
-        recipe_type_id = _int_param(data, "recipe_type_id")
-        definition = _dict_param(data, "definition", required=True)
-        configuration = _dict_param(data, "configuration", required=False)
+        title = str_param(data, "title") if for_create else None
+        description = str_param(data, "description") if for_create else None
+        recipe_type_id = int_param(data, "recipe_type_id")
+        definition = dict_param(data, "definition", required=True)
+        configuration = dict_param(data, "configuration", required=False)
         recipe_type = self.recipe_types.get(recipe_type_id)
         if recipe_type is None:
             raise NGAError(400, f"Unknown recipe type: {recipe_type_id}")
@@ -611,9 +339,9 @@ class NGAWorld:
         """``PATCH``: title, description, configuration (``{}`` is ignored)."""
         batch = self.get(batch_id)
         data: Mapping[str, Any] = body if isinstance(body, dict) else {}
-        title = _str_param(data, "title")
-        description = _str_param(data, "description")
-        configuration = _dict_param(data, "configuration", required=False)
+        title = str_param(data, "title")
+        description = str_param(data, "description")
+        configuration = dict_param(data, "configuration", required=False)
         if configuration:
             checked = Checked(batch.recipe_type, batch.definition, configuration, None, None)
             problem = schema_error(CONFIGURATION, configuration)
