@@ -59,11 +59,14 @@ class FailedItem:
 
 
 @attrs.frozen(kw_only=True)
-class CancelledTask:
-    """A task this job cancelled."""
-
+class _TaskOutcome:
     task_id: str
     task: TaskFields
+
+
+@attrs.frozen(kw_only=True)
+class CancelledTask(_TaskOutcome):
+    """A task this job cancelled."""
 
 
 @attrs.frozen(kw_only=True)
@@ -83,11 +86,8 @@ class TaskFailure:
 
 
 @attrs.frozen(kw_only=True)
-class UpdatedTask:
+class UpdatedTask(_TaskOutcome):
     """A task this job changed, as the server returned it."""
-
-    task_id: str
-    task: TaskFields
 
 
 F = TypeVar("F", FailedItem, TaskFailure)

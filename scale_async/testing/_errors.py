@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -31,3 +33,10 @@ def not_found(message: str) -> ApiError:
 def conflict(message: str) -> ApiError:
     """409: a unique_id, idempotency key or name is already taken."""
     return ApiError(409, message)
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or a 404 with ``message`` when there is none."""
+    if value is None:
+        raise not_found(message)
+    return value

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from .._clock import format_ms, within
-from .._errors import bad_request, conflict, not_found
+from .._errors import bad_request, conflict, found
 from .._params import (
     Query,
     as_object,
@@ -88,10 +88,7 @@ def batch_json(account: Account, batch: Batch) -> dict[str, Any]:
 
 def get_batch(account: Account, name: str) -> Batch:
     """The named batch or 404."""
-    batch = account.batches.get(name)
-    if batch is None:
-        raise not_found(f"Batch {name} not found.")
-    return batch
+    return found(account.batches.get(name), f"Batch {name} not found.")
 
 
 def create_batch(world: World, account: Account, payload: Any) -> Batch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._clock import format_ms
-from .._errors import bad_request, conflict, not_found
+from .._errors import bad_request, conflict, found
 from .._params import (
     Query,
     as_object,
@@ -24,10 +24,7 @@ PIPELINES = frozenset({"standard_task", "consensus_task"})
 
 def get_project(account: Account, name: str) -> Project:
     """The named project or 404."""
-    project = account.projects.get(name)
-    if project is None:
-        raise not_found(f"Project {name} not found.")
-    return project
+    return found(account.projects.get(name), f"Project {name} not found.")
 
 
 def create_project(world: World, account: Account, payload: Any) -> Project:
