@@ -11,30 +11,13 @@ import pytest
 import respx
 
 from scale_async import ScaleInvalidRequest, TaskReviewStatus, TaskStatus, TaskType
-from tests.drivers import Driver, Sleeps, fast_policy, make_driver
+from tests.api.support import sent
+from tests.drivers import Driver
 from tests.scripted import page_json, task_json
-
-BASE = "https://api.scale.com/v1"
-
-
-@pytest.fixture
-def router() -> respx.Router:
-    return respx.Router(base_url=BASE, assert_all_called=False)
-
-
-@pytest.fixture
-async def driver(client_kind: str, router: respx.Router) -> Any:
-    drv = make_driver(client_kind, router.handler, retry=fast_policy(Sleeps()))
-    yield drv
-    await drv.aclose()
-
-
-def sent(route: respx.Route) -> httpx.Request:
-    assert route.call_count == 1
-    return route.calls.last.request
 
 
 def body(route: respx.Route) -> Any:
+    """The JSON body of the one request ``route`` received."""
     return json.loads(sent(route).content)
 
 

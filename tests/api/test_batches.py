@@ -1,18 +1,16 @@
-"""Batches, projects and quality tasks: request shapes and models, through both clients."""
+"""Batches: create, finalize, status, priorities, pages and the model, through both clients."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from scale_async import BatchStatus, ScaleDuplicateResource, ScaleInvalidRequest, TaskType
-from tests.drivers import Driver, Sleeps, fast_policy, make_driver
-
-BASE = "https://api.scale.com/v1"
+from scale_async import BatchStatus, ScaleDuplicateResource, ScaleInvalidRequest
+from tests.api.support import last_body
+from tests.drivers import Driver
 
 
 def batch_json(name: str = "b1", **fields: Any) -> dict[str, Any]:
@@ -27,37 +25,8 @@ def batch_json(name: str = "b1", **fields: Any) -> dict[str, Any]:
     }
 
 
-def project_json(name: str = "p", **fields: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "type": "imageannotation",
-        "param_history": [
-            {"instruction": "old", "version": 0},
-            {"instruction": "label cats", "version": 1},
-        ],
-        "created_at": "2024-01-01T00:00:00.000Z",
-        **fields,
-    }
-
-
 def batch_page(docs: list[dict[str, Any]], offset: int, total: int, has_more: bool) -> Any:
     return {"docs": docs, "totalDocs": total, "limit": 2, "offset": offset, "has_more": has_more}
-
-
-@pytest.fixture
-def router() -> respx.Router:
-    return respx.Router(base_url=BASE, assert_all_called=False)
-
-
-@pytest.fixture
-async def driver(client_kind: str, router: respx.Router) -> Any:
-    drv = make_driver(client_kind, router.handler, retry=fast_policy(Sleeps()))
-    yield drv
-    await drv.aclose()
-
-
-def body(route: respx.Route) -> Any:
-    return json.loads(route.calls.last.request.content)
 
 
 # -- batches ---------------------------------------------------------------------------------
@@ -68,7 +37,7 @@ async def test_create_batch(driver: Driver, router: respx.Router) -> None:
     batch = await driver.call("create_batch", "p", "b1")
     assert isinstance(batch, driver.models.Batch)
     assert batch.status is BatchStatus.Staging
-    assert body(route) == {
+    assert last_body(route) == {
         "project": "p",
         "name": "b1",
         "calibration_batch": False,
@@ -78,9 +47,9 @@ async def test_create_batch(driver: Driver, router: respx.Router) -> None:
     }
     route.reset()
     await driver.call("create_batch", "p", "b1", "https://cb", True, True, {"k": 1})
-    assert body(route)["metadata"] == {"k": 1}
-    assert body(route)["callback"] == "https://cb"
-    assert body(route)["calibration_batch"] is True
+    assert last_body(route)["metadata"] == {"k": 1}
+    assert last_body(route)["callback"] == "https://cb"
+    assert last_body(route)["calibration_batch"] is True
 
 
 async def test_create_batch_recovers_after_an_ambiguous_attempt(
@@ -115,7 +84,7 @@ async def test_batch_endpoints_quote_names(driver: Driver, router: respx.Router)
     assert (await driver.call("finalize_batch", "a/b")).name == "a/b"
     batch = await driver.call("set_batch_metadata", "a/b", {"x": 1})
     assert batch.metadata == {"x": 1}
-    assert body(meta) == {"x": 1}
+    assert last_body(meta) == {"x": 1}
     assert get.called
     assert fin.called
 
@@ -156,7 +125,7 @@ async def test_prioritize_batch(driver: Driver, router: respx.Router) -> None:
     route = router.post("/batches/b1/prioritize").respond(json={"result": "success"})
     for priority in (10, 30):
         assert await driver.call("prioritize_batch", "b1", priority) == {"result": "success"}
-        assert body(route) == {"priority": priority}
+        assert last_body(route) == {"priority": priority}
 
 
 async def test_batches_page(driver: Driver, router: respx.Router) -> None:
@@ -209,127 +178,3 @@ async def test_malformed_batch_is_a_clear_error(driver: Driver, router: respx.Ro
     router.get("/batches/b1").respond(json={"name": "b1"})
     with pytest.raises(Exception, match="unexpected Batch"):
         await driver.call("get_batch", "b1")
-
-
-# -- projects --------------------------------------------------------------------------------
-
-
-async def test_create_project(driver: Driver, router: respx.Router) -> None:
-    route = router.post("/projects").respond(json=project_json("p"))
-    project = await driver.call("create_project", "p", TaskType.ImageAnnotation, {"x": 1})
-    assert isinstance(project, driver.models.Project)
-    assert body(route) == {
-        "type": "imageannotation",
-        "name": "p",
-        "params": {"x": 1},
-        "rapid": False,
-        "studio": False,
-        "datasetId": None,
-    }
-    route.reset()
-    await driver.call(
-        "create_project",
-        "p",
-        "imageannotation",
-        studio=True,
-        pipeline="consensus_task",
-        consensus_attempts=3,
-    )
-    assert body(route)["pipeline"] == "consensus_task"
-    assert body(route)["consensus_attempts"] == 3
-    assert body(route)["studio"] is True
-
-
-async def test_project_model_reads_the_latest_params(driver: Driver, router: respx.Router) -> None:
-    router.get("/projects/my%20p").respond(json=project_json("my p"))
-    project = await driver.call("get_project", "my p")
-    assert project.params == {"instruction": "label cats", "version": 1}
-    assert (project.version, project.instruction) == (1, "label cats")
-    assert project.type is TaskType.ImageAnnotation
-
-
-async def test_projects_list(driver: Driver, router: respx.Router) -> None:
-    router.get("/projects").respond(json=[project_json("a"), project_json("b")])
-    for name in ("projects", "get_projects"):
-        projects = await driver.call(name)
-        assert [p.name for p in projects] == ["a", "b"]
-        assert all(isinstance(p, driver.models.Project) for p in projects)
-
-
-async def test_update_project(driver: Driver, router: respx.Router) -> None:
-    route = router.post("/projects/p/setParams").respond(json=project_json("p"))
-    await driver.call("update_project", "p", patch=True, instruction="new")
-    assert body(route) == {"patch": True, "instruction": "new"}
-
-
-async def test_update_project_is_not_replayed_after_a_500(
-    driver: Driver, router: respx.Router
-) -> None:
-    """Each setParams adds a version, so an ambiguous failure is not retried."""
-    route = router.post("/projects/p/setParams").respond(500, json={"error": "x"})
-    with pytest.raises(Exception, match="x"):
-        await driver.call("update_project", "p", instruction="new")
-    assert route.call_count == 1
-
-
-async def test_set_project_ontology(driver: Driver, router: respx.Router) -> None:
-    route = router.post("/projects/p/setOntology").respond(json=project_json("p"))
-    ontology = ["cat", {"choice": "dog", "subchoices": ["big"]}]
-    project = await driver.call("set_project_ontology", "p", ontology, "v2")
-    assert body(route) == {"ontology": ontology, "name": "v2"}
-    assert project.name == "p"
-
-
-async def test_set_project_ontology_fetches_when_the_answer_is_empty(
-    driver: Driver, router: respx.Router
-) -> None:
-    router.post("/projects/p/setOntology").respond(text="OK")
-    get = router.get("/projects/p").respond(json=project_json("p"))
-    project = await driver.call("set_project_ontology", "p", ["cat"], "v1")
-    assert isinstance(project, driver.models.Project)
-    assert get.called
-
-
-async def test_project_template(driver: Driver, router: respx.Router) -> None:
-    template = {
-        "id": "tt1",
-        "version": 2,
-        "created_at": "x",
-        "updated_at": "y",
-        "template_variables": {"q": "string"},
-        "response_schema": {"type": "object"},
-        "auto_onboard_enabled": True,
-    }
-    router.get("/projects/p/taskTemplates").respond(json=template)
-    router.get("/projects/p").respond(json=project_json("p"))
-    got = await driver.call("get_project_template", "p")
-    assert got.get_template_variables() == {"q": "string"}
-    assert got.is_auto_onboardable() is True
-    assert got.get_response_schema() == {"type": "object"}
-    project = await driver.call("get_project", "p")
-    via_helper = await driver.method(project, "get_template")
-    assert via_helper.id == "tt1"
-
-
-# -- quality tasks ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "route_name", "model"),
-    [
-        ("create_evaluation_task", "evaluation_tasks", "EvaluationTask"),
-        ("create_training_task", "training_tasks", "TrainingTask"),
-    ],
-)
-async def test_quality_tasks(
-    driver: Driver, router: respx.Router, name: str, route_name: str, model: str
-) -> None:
-    answer = {"id": "q1", "expected_response": {"a": 1}, "initial_response": {"a": 0}}
-    route = router.post(f"/{route_name}/textcollection").respond(json=answer)
-    task = await driver.call(name, TaskType.TextCollection, expected_response={"a": 1}, x=2)
-    assert isinstance(task, getattr(driver.models, model))
-    assert task.initial_response == {"a": 0}  # the SDK loses this field
-    assert body(route) == {"expected_response": {"a": 1}, "x": 2}
-    with pytest.raises(ValueError, match="expected_response"):
-        await driver.call(name, TaskType.TextCollection, x=2)
-    assert route.call_count == 1
