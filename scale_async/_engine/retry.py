@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -33,6 +33,12 @@ DEFAULT_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and not value >= 0:
         raise ValueError(f"RetryPolicy.{attribute.name} must be >= 0, got {value!r}")
+
+
+def _statuses(value: Iterable[int]) -> frozenset[int]:
+    # A named converter: attrs types the ``__init__`` parameter from it, and ``frozenset``
+    # itself would leave it generic, refusing any ``[429, 503]`` a caller passes.
+    return frozenset(value)
 
 
 def _fraction(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -61,7 +67,7 @@ class RetryPolicy:
     retry_after_cap: float = attrs.field(default=60.0, validator=_non_negative)
     deadline: float | None = attrs.field(default=120.0, validator=_non_negative)
     retry_statuses: frozenset[int] = attrs.field(
-        default=DEFAULT_RETRY_STATUSES, converter=frozenset
+        default=DEFAULT_RETRY_STATUSES, converter=_statuses
     )
     retry_transport_errors: bool = True
     sleep: Callable[[float], Awaitable[None]] = attrs.field(
