@@ -7,7 +7,7 @@ while exercising the whole sync path: portal, generated facade, conversion to sy
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.lowlevel
@@ -16,6 +16,8 @@ import httpx
 import scale_async
 import scale_sync
 from scale_async import AsyncScaleClient, RetryPolicy
+
+T = TypeVar("T")
 
 
 class Sleeps:
@@ -100,7 +102,7 @@ class SyncDriver(Driver):
     def __init__(self, **kwargs: Any) -> None:
         self.client = scale_sync.ScaleClient(**kwargs)
 
-    async def _in_thread(self, func: Callable[[], Any]) -> Any:
+    async def _in_thread(self, func: Callable[[], T]) -> T:
         return await anyio.to_thread.run_sync(func)
 
     async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:

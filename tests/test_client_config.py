@@ -8,6 +8,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from httpx_aiohttp import AiohttpTransport
 
 import scale_async
 import scale_sync
@@ -94,6 +95,7 @@ async def test_default_transport_follows_the_backend(anyio_backend_name: str) ->
         assert running_on_asyncio() is (anyio_backend_name == "asyncio")
         if anyio_backend_name == "asyncio":
             assert type(transport).__name__ == "AiohttpTransport"
+            assert isinstance(transport, AiohttpTransport)
             assert transport.limits.max_connections == 7
         else:
             assert isinstance(transport, httpx.AsyncHTTPTransport)

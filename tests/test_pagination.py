@@ -60,7 +60,9 @@ async def test_boundary_tasks_come_exactly_once_whatever_the_server_includes() -
     """Windows that overlap on the server side still hand each task over once."""
     cut = T0 + timedelta(seconds=5)
     stamps = [T0 + timedelta(seconds=s) for s in (0, 1, 5, 5, 9)]
-    tasks = [{"id": n, "created_at": format_time(t)} for n, t in enumerate(stamps)]
+    tasks: list[dict[str, Any]] = [
+        {"id": n, "created_at": format_time(t)} for n, t in enumerate(stamps)
+    ]
     in_flight = peak = 0
 
     async def fetch(window: Window, token: str | None) -> tuple[list[dict[str, Any]], None]:

@@ -38,7 +38,7 @@ def test_returns_sync_models_bound_to_the_client() -> None:
         task = client.get_task("t1")
         assert isinstance(task, scale_sync.Task)
         assert task.status == "pending"
-        assert task.cancel() is None
+        assert task.cancel() is None  # type: ignore[func-returns-value]  # the SDK's contract
         assert task.status == "canceled"
     assert script.paths == ["GET /v1/task/t1", "POST /v1/task/t1/cancel"]
 
@@ -217,10 +217,12 @@ def test_ctrl_c_cancels_the_work_in_the_loop() -> None:
             cancelled.set()
             raise
 
+    def interrupt_once_started() -> None:
+        started.wait(5)
+        os.kill(os.getpid(), signal.SIGINT)
+
     with make_client() as client:
-        timer = threading.Thread(
-            target=lambda: (started.wait(5), os.kill(os.getpid(), signal.SIGINT))
-        )
+        timer = threading.Thread(target=interrupt_once_started)
         timer.start()
         with pytest.raises(KeyboardInterrupt):
             client._runner.call(slow)
@@ -260,7 +262,7 @@ def test_ctrl_c_while_the_task_is_starting_still_cancels_it() -> None:
             started.wait(5)
             raise KeyboardInterrupt
 
-        portal.start_task_soon = interrupted  # type: ignore[method-assign]
+        portal.start_task_soon = interrupted  # type: ignore[method-assign,assignment]
         try:
             with pytest.raises(KeyboardInterrupt):
                 client._runner.call(slow)

@@ -10,7 +10,7 @@ import pytest
 
 from scale_async.testing import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
 from tests.drivers import Sleeps, fast_policy
-from tests.nga.support import Driver, make_nga_driver
+from tests.nga.support import NGADriver, make_nga_driver
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -22,7 +22,7 @@ def fake() -> FakeNGAScaleAPI:
 
 
 @pytest.fixture
-async def nga(client_kind: str, fake: FakeNGAScaleAPI) -> AsyncIterator[Driver]:
+async def nga(client_kind: str, fake: FakeNGAScaleAPI) -> AsyncIterator[NGADriver]:
     """An NGA client (async, or its sync twin) talking to ``fake`` in-process."""
     drv = make_nga_driver(
         client_kind,

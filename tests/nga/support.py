@@ -141,10 +141,13 @@ class SyncNGADriver(SyncDriver):
         return await self._in_thread(run)
 
 
-def make_nga_driver(kind: str, **kwargs: Any) -> AsyncNGADriver | SyncNGADriver:
+NGADriver = AsyncNGADriver | SyncNGADriver
+
+
+def make_nga_driver(kind: str, **kwargs: Any) -> NGADriver:
     """A driver of the async (``kind == "async"``) or the sync NGA client."""
     options: dict[str, Any] = {"base_url": BASE, **kwargs}
     return AsyncNGADriver(**options) if kind == "async" else SyncNGADriver(**options)
 
 
-__all__ = ["BASE", "Driver", "details", "list_item", "make_nga_driver", "page"]
+__all__ = ["BASE", "Driver", "NGADriver", "details", "list_item", "make_nga_driver", "page"]

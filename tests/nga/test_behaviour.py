@@ -21,7 +21,7 @@ from scale_async._engine.requester import Call
 from scale_async.nga import AsyncNGAScaleClient, BatchDetails, ForcedNodes
 from scale_async.testing import IN_PROCESS_NGA_BASE_URL, FakeNGAScaleAPI
 from tests.drivers import Sleeps, fast_policy
-from tests.nga.support import Driver, make_nga_driver
+from tests.nga.support import Driver, NGADriver, make_nga_driver
 
 
 async def populate(
@@ -206,7 +206,7 @@ async def test_get_batches_yields_every_batch_once_in_order(
 
 
 async def test_leaving_get_batches_early_stops_the_fetching(
-    nga: Driver, fake: FakeNGAScaleAPI, raw: httpx.AsyncClient
+    nga: NGADriver, fake: FakeNGAScaleAPI, raw: httpx.AsyncClient
 ) -> None:
     ids = await populate(raw, 20)
     fake.reset_counters()

@@ -256,6 +256,8 @@ async def test_validate_batch(driver: Driver, router: respx.Router) -> None:
     assert isinstance(result, ValidationResult)
     assert result.is_valid
     assert result.warnings_by_name == {"EXAMPLE_WARNING": ["This is an example."]}
+    assert result.prev_batch is not None
+    assert result.prev_batch.recipe_type_rev is not None
     assert result.prev_batch.recipe_type_rev.id == 4
     assert result.prev_batch.diff == {"can_be_reprocessed": True}
 

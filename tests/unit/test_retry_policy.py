@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from email.utils import formatdate
 from typing import Any
 
@@ -329,7 +329,7 @@ class Recorder:
 
 
 def failing(
-    errors: list[BaseException], result: str = "ok", on_call: Callable[[], None] | None = None
+    errors: Sequence[BaseException], result: str = "ok", on_call: Callable[[], None] | None = None
 ) -> tuple[Callable[[], Awaitable[str]], list[int]]:
     """A coroutine function that raises ``errors`` in turn, then returns ``result``."""
     calls = [0]
