@@ -25,7 +25,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on both packages and the generator."""
+    """mypy --strict on both packages, the generator, the tests and the benchmarks."""
     session.install("-e", ".[test,lint]")
     session.run("mypy")
 
