@@ -232,3 +232,17 @@ async def test_the_key_never_appears_in_errors(client_kind: str) -> None:
     assert "test_key" not in str(info.value)
     assert "test_key" not in repr(info.value)
     assert "[redacted]" in info.value.message
+
+
+async def test_on_retry_is_told_each_retry_with_its_error_and_wait(client_kind: str) -> None:
+    """A progress display learns why a call is slow: the error and the wait before each retry."""
+    seen: list[tuple[type[BaseException], float]] = []
+    sleeps = Sleeps()
+    policy = fast_policy(sleeps, on_retry=lambda error, delay: seen.append((type(error), delay)))
+    script = Scripted(fail(429, "slow down", **{"retry-after": "4"}), fail(503), ok(task_json("a")))
+    driver = make_driver(client_kind, script, retry=policy)
+    try:
+        await driver.call("get_task", "a")
+    finally:
+        await driver.aclose()
+    assert seen == [(ScaleTooManyRequests, 4.0), (ScaleServiceUnavailable, 1.0)]

@@ -57,6 +57,8 @@ class RetryPolicy:
     after the first attempt.
 
     ``sleep``, ``random`` and ``clock`` are injectable so tests run without real waiting.
+    ``on_retry(error, delay)`` is called before each retry's wait, so that a progress display
+    can say why a job slowed down (a 429's pause, a run of 503s) rather than go quiet.
     """
 
     max_retries: int = attrs.field(default=4, validator=_non_negative)
@@ -75,6 +77,9 @@ class RetryPolicy:
     )
     random: Callable[[], float] = attrs.field(default=random.random, repr=False, eq=False)
     clock: Callable[[], float] = attrs.field(default=time.monotonic, repr=False, eq=False)
+    on_retry: Callable[[BaseException, float], object] | None = attrs.field(
+        default=None, repr=False, eq=False
+    )
 
     @classmethod
     def disabled(cls) -> RetryPolicy:
@@ -185,4 +190,16 @@ def make_retrying(policy: RetryPolicy, *, replay_safe: bool) -> AsyncRetrying:
         upcoming = state.upcoming_sleep or 0.0
         return policy.clock() - started + upcoming > policy.deadline
 
-    return AsyncRetrying(sleep=policy.sleep, retry=retry, wait=wait, stop=stop, reraise=True)
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if policy.on_retry is not None and exc is not None:
+            policy.on_retry(exc, state.upcoming_sleep or 0.0)
+
+    return AsyncRetrying(
+        sleep=policy.sleep,
+        retry=retry,
+        wait=wait,
+        stop=stop,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
