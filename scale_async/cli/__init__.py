@@ -2,7 +2,9 @@
 
 ``main(argv)`` parses, runs one command and returns the exit status; it turns every error a
 user can act on into one line on stderr and a distinct status (see ``_exit``). Commands run on
-the async client under ``anyio.run``. Tests pass ``transport=`` to mount the fake Scale API
+the async client under ``anyio.run``. The command line needs the ``cli`` extra (rich, for the
+progress bar and tables; uvicorn for ``fake-server``): without it, the console script says how
+to install it, as ``httpx``'s does. Tests pass ``transport=`` to mount the fake Scale API
 in-process; nothing else about the command changes.
 """
 
@@ -15,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ._exit import API_ERROR, INTERRUPTED, OK, UNREACHABLE, USAGE, CliError
+from ._exit import API_ERROR, FAILED, INTERRUPTED, OK, UNREACHABLE, USAGE, CliError
 
 if TYPE_CHECKING:
     import argparse
@@ -24,49 +26,22 @@ if TYPE_CHECKING:
 
     from ._env import Env
 
-__all__ = ["main", "redact"]
+__all__ = ["MISSING_EXTRA", "main", "redact"]
 
 Handler = Callable[["argparse.Namespace", "Env"], int]
 
-
-def _handler(command: str) -> Handler:
-    """The function behind ``command``; imported on demand so each command loads only its code."""
-    if command == "tasks create":
-        from ._create import run as create
-
-        return create
-    if command == "tasks export":
-        from ._export import run as export
-
-        return export
-    if command.startswith("batches "):
-        from . import _batches
-
-        return {"cancel": _batches.cancel, "status": _batches.status, "list": _batches.listing}[
-            command.split()[1]
-        ]
-    if command == "projects list":
-        from ._projects import listing
-
-        return listing
-    from ._demo import run as demo
-
-    return demo
+#: What the console script prints when the ``cli`` extra (rich) is not installed.
+MISSING_EXTRA = (
+    "scale-async: the command line needs the cli extra: pip install 'scale-async[cli]'\n"
+)
 
 
-def _fake_server_args(argv: Sequence[str]) -> list[str] | None:
-    """The arguments after ``fake-server`` when that is the command, else None."""
-    from ._args import GLOBAL_OPTIONS_WITH_VALUE
-
-    skip = False
-    for index, arg in enumerate(argv):
-        if skip:
-            skip = False
-        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
-            skip = True
-        elif not arg.startswith("-"):
-            return list(argv[index + 1 :]) if arg == "fake-server" else None
-    return None
+def _have_rich() -> bool:
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _secrets(argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
@@ -98,7 +73,7 @@ def _root_cause(exc: BaseException) -> BaseException:
         exc = inner[0]
 
 
-def _describe(exc: BaseException, env: Env) -> tuple[str, int] | None:
+def _describe(exc: BaseException, env: Env | None) -> tuple[str, int] | None:
     """The one-line message and exit status for an error a user can act on; None otherwise."""
     from scale_async import (
         ScaleException,
@@ -109,13 +84,16 @@ def _describe(exc: BaseException, env: Env) -> tuple[str, int] | None:
 
     if isinstance(exc, CliError):
         return exc.message, exc.code
+    if isinstance(exc, SystemExit):  # argparse's own error, already printed
+        return "", exc.code if isinstance(exc.code, int) else USAGE
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", INTERRUPTED
+    where = env.shown_url if env is not None else "the API"
     if isinstance(exc, ScaleTransportError):
-        return f"cannot reach the Scale API at {env.shown_url}: {exc.message}", UNREACHABLE
+        return f"cannot reach the Scale API at {where}: {exc.message}", UNREACHABLE
     if isinstance(exc, ScaleUnauthorized):
         return (
-            f"the API key was refused by {env.shown_url} (401): check SCALE_API_KEY or --api-key",
+            f"the API key was refused by {where} (401): check SCALE_API_KEY or --api-key",
             API_ERROR,
         )
     if isinstance(exc, ScaleForbidden):
@@ -141,14 +119,13 @@ def main(
     the fake Scale API with it); the console script calls ``main()`` with neither argument.
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
-    served = _fake_server_args(args_list)
-    if served is not None:
-        from ._fake_server import run as fake_server
-
-        return fake_server(served)
+    if not _have_rich():
+        sys.stderr.write(MISSING_EXTRA)
+        return FAILED
 
     from ._args import build_parser
     from ._env import Env
+    from ._logs import verbose_logging
 
     parser = build_parser()
     captured = io.StringIO()
@@ -158,16 +135,18 @@ def main(
     except SystemExit as exc:
         sys.stderr.write(redact(captured.getvalue(), _secrets(args_list, os.environ)))
         return exc.code if isinstance(exc.code, int) else USAGE
-    env = Env.from_args(args, transport=transport)
+    secrets = _secrets(args_list, os.environ)
+    env: Env | None = None
     try:
-        return _handler(args.command)(args, env)
+        env = Env.from_args(args, transport=transport)
+        handler: Handler = args.handler
+        with verbose_logging(env.verbose, secrets):
+            return handler(args, env)
     except BaseException as exc:
         described = _describe(_root_cause(exc), env)
         if described is None:
             raise
         message, code = described
         if message:
-            print(
-                f"scale-async: {redact(message, _secrets(args_list, os.environ))}", file=sys.stderr
-            )
+            print(f"scale-async: {redact(message, secrets)}", file=sys.stderr)
         return code

@@ -1,38 +1,57 @@
 """The argument parser: every command, its flags and its help, and the value checks.
 
-Why argparse: the CLI is an optional extra of a client library, so it should cost no new
-dependency, and argparse gives ``--help`` on every level and exit status 2 for bad arguments,
-which is the convention scripts expect. Value checks live here as small functions so that a
-bad ``--concurrency`` or ``--latency`` is a usage error before anything is sent.
+Why argparse: it gives ``--help`` on every level and exit status 2 for bad arguments, which
+is the convention scripts expect. Each command names its function with
+``set_defaults(handler=...)`` (imported only when that command runs), and ``fake-server`` is a
+sub-command whose flags come from the fake server itself. Value checks live here as small
+functions so that a bad ``--concurrency``, URL or date is a usage error before anything is
+sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
+import math
 import textwrap
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from urllib.parse import urlsplit
 
-from scale_async import BatchStatus, TaskReviewStatus, TaskStatus, TaskType
+from scale_async import BatchStatus, RetryPolicy, TaskReviewStatus, TaskStatus, TaskType
 
 from ._exit import API_ERROR, BAD_FILE, FAILED, INTERRUPTED, NO_KEY, OK, UNREACHABLE, USAGE
+
+if TYPE_CHECKING:
+    from ._env import Env
 
 N = TypeVar("N", int, float)
 
 __all__ = [
-    "GLOBAL_OPTIONS_WITH_VALUE",
+    "MAX_CONCURRENCY",
+    "MIN_RATE",
+    "Lazy",
+    "base_url",
     "build_parser",
+    "concurrency",
+    "int_between",
     "iso_date",
     "latency",
+    "name",
     "non_negative_int",
     "positive_float",
     "positive_int",
+    "rate",
     "task_type",
 ]
 
-#: Options accepted before the command; ``fake-server`` routing skips them and their values.
-GLOBAL_OPTIONS_WITH_VALUE = ("--api-key", "--base-url", "--max-retries", "--timeout")
+#: Requests in flight a command accepts: beyond this a job only queues in memory.
+MAX_CONCURRENCY = 1000
+#: The slowest ``--rate-limit`` (one task every 100 s); below it a run would seem to hang.
+MIN_RATE = 0.01
+#: ``tasks export --page-size``: the API's own limit per page.
+MAX_PAGE_SIZE = 100
 
 EPILOG = f"""\
 environment:
@@ -41,7 +60,7 @@ environment:
 
 exit status:
   {OK}    success
-  {FAILED}    some items failed (see the report or the counts)
+  {FAILED}    some items failed (see the report or the counts), or not confirmed
   {USAGE}    bad arguments
   {NO_KEY}    no API key
   {UNREACHABLE}    the server could not be reached
@@ -58,31 +77,50 @@ start here: scale-async demo"""
 def _parsed(text: str, convert: Callable[[str], N], what: str) -> N:
     try:
         return convert(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
 
 
-def positive_int(text: str) -> int:
-    """An integer >= 1 (concurrency, task counts)."""
-    value = _parsed(text, int, "a whole number")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def int_between(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A check for a whole number in ``low..high`` (no upper bound when ``high`` is None)."""
+
+    def check(text: str) -> int:
+        value = _parsed(text, int, "a whole number")
+        if value < low:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {low}, got {value}" if low else f"must be 0 or more, got {value}"
+            )
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
+        return value
+
+    check.__name__ = "whole number"
+    return check
 
 
-def non_negative_int(text: str) -> int:
-    """An integer >= 0 (retries)."""
-    value = _parsed(text, int, "a whole number")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+#: An integer >= 1 (task counts, partitions).
+positive_int = int_between(1)
+#: An integer >= 0 (retries).
+non_negative_int = int_between(0)
+#: Requests in flight: 1 to ``MAX_CONCURRENCY``.
+concurrency = int_between(1, MAX_CONCURRENCY)
 
 
 def positive_float(text: str) -> float:
-    """A number > 0 (seconds, rates)."""
+    """A finite number > 0 (seconds)."""
     value = _parsed(text, float, "a number")
-    if not value > 0 or value == float("inf"):
+    if not value > 0 or math.isinf(value):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def rate(text: str) -> float:
+    """Creations per second: at least ``MIN_RATE``, so the pace stays a pace, not a hang."""
+    value = positive_float(text)
+    if value < MIN_RATE:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_RATE} per second (one every {1 / MIN_RATE:.0f} s), got {text}"
+        )
     return value
 
 
@@ -112,14 +150,68 @@ def task_type(text: str) -> str:
 
 
 def iso_date(text: str) -> str:
-    """An ISO-8601 date or date-time (``2024-05-01`` or ``2024-05-01T12:00:00Z``), as given."""
+    """An ISO-8601 date or date-time (``2024-05-01``, ``2024-05-01T12:00:00Z``), as given.
+
+    The whole text is checked, so a typo after the date is refused here rather than by the
+    server after the command has started.
+    """
+    candidate = text.strip()
     try:
-        dt.date.fromisoformat(text[:10])
+        if len(candidate) == 10:
+            dt.date.fromisoformat(candidate)
+        else:
+            # Python 3.10 reads only +00:00, not the Z that most tools write.
+            if candidate[10:11] not in ("T", " "):
+                raise ValueError(candidate)
+            dt.datetime.fromisoformat(
+                candidate[:-1] + "+00:00" if candidate.endswith("Z") else candidate
+            )
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected an ISO-8601 date such as 2024-05-01, got {text!r}"
+            f"expected an ISO-8601 date such as 2024-05-01 or 2024-05-01T12:00:00Z, got {text!r}"
         ) from None
     return text
+
+
+def name(text: str) -> str:
+    """A project or batch name: anything but empty (or only spaces)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def base_url(text: str) -> str:
+    """An http(s) URL with a host, such as ``https://api.scale.com/v1``."""
+    parts = urlsplit(text.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(char.isspace() for char in text.strip())
+    ):
+        raise argparse.ArgumentTypeError(
+            f"expected an http(s) URL such as https://api.scale.com/v1, got {text!r}"
+        )
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad port in {text!r}") from None
+    return text.strip()
+
+
+class Lazy:
+    """A command's function, imported when it runs: each command loads only its own code."""
+
+    def __init__(self, module: str, function: str) -> None:
+        self.module = module
+        self.function = function
+
+    def __call__(self, args: argparse.Namespace, env: Env) -> int:
+        target = getattr(importlib.import_module(self.module, __package__), self.function)
+        code: int = target(args, env)
+        return code
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.module!r}, {self.function!r})"
 
 
 # -- the parser --------------------------------------------------------------------------------
@@ -139,13 +231,19 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             "%(default)" not in text
             and action.default not in (None, False, True, argparse.SUPPRESS)
             and action.option_strings
+            and not isinstance(action, argparse._CountAction)
         ):
             text += " (default: %(default)s)"
         return text
 
 
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def _connection() -> argparse.ArgumentParser:
     """Flags every API command accepts, before or after the command name."""
+    from ._env import default_base_url
+
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("connection")
     group.add_argument(
@@ -157,17 +255,18 @@ def _connection() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--base-url",
+        type=base_url,
         default=argparse.SUPPRESS,
         metavar="URL",
-        help="API base URL including /v1; default $SCALE_API_BASE_URL, else "
-        "https://api.scale.com/v1",
+        help=f"API base URL including /v1; default $SCALE_API_BASE_URL, else {default_base_url()}",
     )
     group.add_argument(
         "--max-retries",
         type=non_negative_int,
         default=argparse.SUPPRESS,
         metavar="N",
-        help="retries per request on transient failures (429, 5xx, network); default 4",
+        help="retries per request on transient failures (429, 5xx, network); default "
+        f"{RetryPolicy().max_retries}",
     )
     group.add_argument(
         "--timeout",
@@ -175,6 +274,13 @@ def _connection() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="SECONDS",
         help="per-request timeout for each phase (connect, read, ...)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log every request the client makes (and its retries) on stderr",
     )
     return common
 
@@ -190,7 +296,15 @@ def _output() -> argparse.ArgumentParser:
     return common
 
 
-def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _yes() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal"
+    )
+    return common
+
+
+def _add_tasks(commands: Commands) -> None:
     connection = _connection()
     tasks = commands.add_parser(
         "tasks",
@@ -207,8 +321,8 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="create one task per line of a JSONL file, resumably",
         description=_text(
             "Create one task per line of FILE (a JSON object of the task's parameters, "
-            "as create_task takes them), CONCURRENCY at a time, with a progress line on stderr and "
-            "a JSONL report of every line.\n\n"
+            "as create_task takes them), CONCURRENCY at a time, with a progress display on "
+            "stderr and a JSONL report of every line.\n\n"
             "Resumable: each task gets a unique_id derived from its type, project, batch, the "
             "line's content and --namespace, so running the same command again after Ctrl-C, a "
             "crash or kill -9 creates only the missing tasks; those already there are reported "
@@ -219,15 +333,19 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog="example: scale-async tasks create categorization images.jsonl --project "
         "pets --batch pets-0501 --concurrency 32",
     )
-    create.set_defaults(command="tasks create")
+    create.set_defaults(handler=Lazy("._create", "run"))
     create.add_argument(
         "type", type=task_type, metavar="TYPE", help="task type, e.g. imageannotation"
     )
-    create.add_argument("file", metavar="FILE", help="JSONL input: one task's parameters per line")
-    create.add_argument("--project", required=True, help="the project the tasks go to")
-    create.add_argument("--batch", help="the batch the tasks go to (must exist)")
     create.add_argument(
-        "--concurrency", type=positive_int, default=32, metavar="N", help="requests in flight"
+        "file", metavar="FILE", help="JSONL input (a regular file): one task's parameters per line"
+    )
+    create.add_argument("--project", type=name, required=True, help="the project the tasks go to")
+    create.add_argument(
+        "--batch", type=name, help="the batch the tasks go to (must exist: `batches create`)"
+    )
+    create.add_argument(
+        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
     )
     create.add_argument(
         "--namespace",
@@ -243,7 +361,7 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.add_argument(
         "--rate-limit",
-        type=positive_float,
+        type=rate,
         metavar="R",
         help="at most R task creations per second (default: no cap beyond the server's 429s)",
     )
@@ -260,9 +378,11 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog="example: scale-async tasks export --project pets --status completed "
         "--created-after 2024-05-01 > tasks.jsonl",
     )
-    export.set_defaults(command="tasks export")
-    export.add_argument("--project", help="the project to export (this or --batch is needed)")
-    export.add_argument("--batch", help="only this batch")
+    export.set_defaults(handler=Lazy("._export", "run"))
+    export.add_argument(
+        "--project", type=name, help="the project to export (this or --batch is needed)"
+    )
+    export.add_argument("--batch", type=name, help="only this batch")
     export.add_argument("--status", choices=[s.value for s in TaskStatus], help="only this status")
     export.add_argument("--type", dest="task_type", type=task_type, help="only this task type")
     export.add_argument(
@@ -295,11 +415,15 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="leave out signed attachment URLs",
     )
     export.add_argument(
-        "--page-size", type=positive_int, default=100, metavar="N", help="tasks per request (1-100)"
+        "--page-size",
+        type=int_between(1, MAX_PAGE_SIZE),
+        default=MAX_PAGE_SIZE,
+        metavar="N",
+        help=f"tasks per request (1-{MAX_PAGE_SIZE})",
     )
     export.add_argument(
         "--partitions",
-        type=positive_int,
+        type=int_between(1, MAX_CONCURRENCY),
         default=1,
         metavar="N",
         help="split the created_at range into N windows listed at once (faster; tasks are then "
@@ -307,36 +431,57 @@ def _add_tasks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
 
 
-def _add_batches(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_batches(commands: Commands) -> None:
     connection, output = _connection(), _output()
     batches = commands.add_parser(
         "batches",
-        help="cancel a batch's pending tasks, show a batch's status, list batches",
-        description=_text("Cancel a batch's pending tasks, show a batch's status, list batches."),
+        help="create, cancel, show or list batches",
+        description=_text(
+            "Create a batch, cancel a batch's pending tasks, show a batch's status, list batches."
+        ),
         formatter_class=_Formatter,
     )
     actions = batches.add_subparsers(dest="action", metavar="ACTION", required=True)
 
+    create = actions.add_parser(
+        "create",
+        parents=[connection],
+        formatter_class=_Formatter,
+        help="create a batch in a project",
+        description=_text(
+            "Create batch NAME in PROJECT (batch names are unique across the account), "
+            "for `tasks create --batch NAME`."
+        ),
+        epilog="example: scale-async batches create pets-0501 --project pets",
+    )
+    create.set_defaults(handler=Lazy("._batches", "create"))
+    create.add_argument("name", type=name, metavar="NAME", help="the new batch's name")
+    create.add_argument("--project", type=name, required=True, help="the project it belongs to")
+    create.add_argument(
+        "--callback-url", type=base_url, metavar="URL", help="where Scale POSTs each result"
+    )
+
     cancel = actions.add_parser(
         "cancel",
-        parents=[connection],
+        parents=[connection, _yes()],
         formatter_class=_Formatter,
         help="cancel every pending task of a batch",
         description=_text(
             "Cancel every pending task of batch NAME, CONCURRENCY at a time, and print "
-            "how many were cancelled, skipped (finished meanwhile, or not cancellable) and failed."
+            "how many were cancelled, skipped (finished meanwhile, or not cancellable) and "
+            "failed. On a terminal it asks first, unless --yes."
         ),
-        epilog="example: scale-async batches cancel pets-0501 --concurrency 50",
+        epilog="example: scale-async batches cancel pets-0501 --concurrency 50 --yes",
     )
-    cancel.set_defaults(command="batches cancel")
-    cancel.add_argument("name", metavar="NAME", help="the batch")
+    cancel.set_defaults(handler=Lazy("._batches", "cancel"))
+    cancel.add_argument("name", type=name, metavar="NAME", help="the batch")
     cancel.add_argument(
         "--clear-unique-id",
         action="store_true",
         help="also free each task's unique_id, so that `tasks create` can create it again",
     )
     cancel.add_argument(
-        "--concurrency", type=positive_int, default=32, metavar="N", help="requests in flight"
+        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
     )
 
     status = actions.add_parser(
@@ -347,8 +492,8 @@ def _add_batches(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description=_text("Show batch NAME's status and how many of its tasks are in each state."),
         epilog="example: scale-async batches status pets-0501 --format jsonl",
     )
-    status.set_defaults(command="batches status")
-    status.add_argument("name", metavar="NAME", help="the batch")
+    status.set_defaults(handler=Lazy("._batches", "status"))
+    status.add_argument("name", type=name, metavar="NAME", help="the batch")
 
     listing = actions.add_parser(
         "list",
@@ -358,8 +503,8 @@ def _add_batches(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description=_text("List batches, newest first, as a table or as JSON lines."),
         epilog="example: scale-async batches list --project pets --status in_progress",
     )
-    listing.set_defaults(command="batches list")
-    listing.add_argument("--project", help="only this project's batches")
+    listing.set_defaults(handler=Lazy("._batches", "listing"))
+    listing.add_argument("--project", type=name, help="only this project's batches")
     listing.add_argument(
         "--status", choices=[s.value for s in BatchStatus], help="only batches in this state"
     )
@@ -370,14 +515,32 @@ def _add_batches(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
-def _add_projects(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_projects(commands: Commands) -> None:
     projects = commands.add_parser(
         "projects",
-        help="list projects",
-        description=_text("List the account's projects."),
+        help="create or list projects",
+        description=_text("Create a project, or list the account's projects."),
         formatter_class=_Formatter,
     )
     actions = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser(
+        "create",
+        parents=[_connection()],
+        formatter_class=_Formatter,
+        help="create a project",
+        description=_text(
+            "Create project NAME for tasks of TYPE; --instruction sets the default "
+            "instruction its tasks inherit."
+        ),
+        epilog="example: scale-async projects create pets --type categorization",
+    )
+    create.set_defaults(handler=Lazy("._projects", "create"))
+    create.add_argument("name", type=name, metavar="NAME", help="the new project's name")
+    create.add_argument(
+        "--type", dest="task_type", type=task_type, required=True, help="its tasks' type"
+    )
+    create.add_argument("--instruction", help="the default instruction of its tasks")
+
     listing = actions.add_parser(
         "list",
         parents=[_connection(), _output()],
@@ -385,10 +548,25 @@ def _add_projects(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="list the account's projects",
         description=_text("List the account's projects, as a table or as JSON lines."),
     )
-    listing.set_defaults(command="projects list")
+    listing.set_defaults(handler=Lazy("._projects", "listing"))
 
 
-def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_fake_server(commands: Commands) -> None:
+    from scale_async.testing.__main__ import DESCRIPTION, add_arguments
+
+    fake = commands.add_parser(
+        "fake-server",
+        help="serve the fake Scale API on 127.0.0.1 (needs the cli extra: uvicorn)",
+        description=DESCRIPTION,
+        formatter_class=_Formatter,
+        epilog="example: scale-async fake-server --port 8080 --latency 0.02,0.05 "
+        "--rate-limited 0.02",
+    )
+    add_arguments(fake)
+    fake.set_defaults(handler=Lazy("._fake_server", "run"), parser=fake)
+
+
+def _add_demo(commands: Commands) -> None:
     demo = commands.add_parser(
         "demo",
         parents=[_connection()],
@@ -404,12 +582,12 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         ),
         epilog="example: scale-async demo --tasks 5000 --latency 0.01,0.03",
     )
-    demo.set_defaults(command="demo")
+    demo.set_defaults(handler=Lazy("._demo", "run"))
     demo.add_argument(
         "--fake", action="store_true", help="use the built-in fake even if a key is set"
     )
     demo.add_argument(
-        "--tasks", type=positive_int, default=2000, metavar="N", help="tasks to create"
+        "--tasks", type=int_between(1, 1_000_000), default=2000, metavar="N", help="tasks to create"
     )
     demo.add_argument(
         "--latency",
@@ -419,7 +597,7 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="the fake's delay per request, fixed or drawn from LO..HI",
     )
     demo.add_argument(
-        "--concurrency", type=positive_int, default=32, metavar="N", help="requests in flight"
+        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
     )
     demo.add_argument(
         "--i-know-this-creates-real-tasks",
@@ -448,10 +626,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tasks(commands)
     _add_batches(commands)
     _add_projects(commands)
-    commands.add_parser(
-        "fake-server",
-        help="serve the fake Scale API on 127.0.0.1 (needs the cli extra: uvicorn)",
-        add_help=False,
-    )
+    _add_fake_server(commands)
     _add_demo(commands)
     return parser

@@ -1,14 +1,17 @@
-"""``scale-async batches cancel|status|list``.
+"""``scale-async batches create|cancel|status|list``.
 
 Why cancel checks the batch first and counts its pending tasks: the v1 API has no batch
 cancellation, so ``cancel_batch`` lists and cancels task by task; the count gives the progress
 display a total (and an ETA), and the lookup turns a mistyped name into "not found" instead of
-"0 cancelled", which would read as success.
+"0 cancelled", which would read as success. Cancelling cannot be undone, so on a terminal the
+command says how many tasks it is about to cancel and asks first (``--yes`` skips that;
+scripts, which have no terminal, are never asked).
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 from typing import Any
 
 import anyio
@@ -17,17 +20,21 @@ from scale_async import (
     AsyncScaleClient,
     BulkCancelResult,
     Progress,
+    ScaleDuplicateResource,
     ScaleResourceNotFound,
     TaskStatus,
 )
 
+from ._confirm import confirm
+from ._display import open_display
 from ._env import Env
 from ._exit import API_ERROR, FAILED, OK, CliError
 from ._output import choose_format, write_records
-from ._progress import ProgressRenderer, format_count
+from ._progress import RetryWatch, format_count
+from ._projects import require_project
 from ._report import describe_error
 
-__all__ = ["COUNT_KEYS", "cancel", "listing", "status", "status_record"]
+__all__ = ["COUNT_KEYS", "cancel", "create", "listing", "status", "status_record"]
 
 #: Task states a batch status reports; the API leaves out those at zero.
 COUNT_KEYS = ("pending", "completed", "error", "canceled")
@@ -47,15 +54,46 @@ def status_record(name: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, **data, **{key: int(data.get(key) or 0) for key in COUNT_KEYS}}
 
 
+def create(args: argparse.Namespace, env: Env) -> int:
+    """Create the batch in its project; print its name."""
+    env.require_key()
+
+    async def go() -> None:
+        async with env.client() as client:
+            await require_project(client, args.project)
+            try:
+                await client.create_batch(args.project, args.name, callback=args.callback_url or "")
+            except ScaleDuplicateResource:
+                raise CliError(
+                    f"batch {args.name!r} already exists (batch names are per account)", API_ERROR
+                ) from None
+
+    anyio.run(go)
+    print(f"created batch {args.name} in project {args.project}", file=env.stdout)
+    return OK
+
+
 def cancel(args: argparse.Namespace, env: Env) -> int:
     """Cancel the batch's pending tasks; print the counts; exit 1 if any cancellation failed."""
     env.require_key()
+    watch = RetryWatch(time.monotonic)
+
+    async def count() -> int:
+        async with env.client() as client:
+            await _batch_status(client, args.name)
+            return await client.get_tasks_count(batch_name=args.name, status=TaskStatus.Pending)
+
+    total = anyio.run(count)
+    question = (
+        f"Cancel {format_count(total)} pending tasks of batch {args.name}? It cannot be undone."
+    )
+    if total and not args.yes and not confirm(question, env):
+        print("scale-async: not confirmed: nothing was cancelled", file=env.stderr)
+        return FAILED
 
     async def go() -> BulkCancelResult:
-        async with env.client(concurrency=args.concurrency) as client:
-            await _batch_status(client, args.name)
-            total = await client.get_tasks_count(batch_name=args.name, status=TaskStatus.Pending)
-            with ProgressRenderer("cancel", total, env.stderr) as bar:
+        async with env.client(concurrency=args.concurrency, on_retry=watch) as client:
+            with open_display("cancel", total, env.stderr, watch=watch) as bar:
 
                 def show(progress: Progress) -> None:
                     bar.update(progress.done, progress.failed)
@@ -77,6 +115,8 @@ def cancel(args: argparse.Namespace, env: Env) -> int:
         print(f"  {failure.task_id}: {describe_error(failure.error)}", file=env.stderr)
     if len(result.failed) > FAILURES_SHOWN:
         print(f"  ... and {len(result.failed) - FAILURES_SHOWN} more", file=env.stderr)
+    if watch.summary():
+        print(f"  {watch.summary()}", file=env.stderr)
     return FAILED if result.failed else OK
 
 
@@ -95,11 +135,13 @@ def status(args: argparse.Namespace, env: Env) -> int:
 
 
 def listing(args: argparse.Namespace, env: Env) -> int:
-    """Print the batches matching the filters, newest first."""
+    """Print the batches matching the filters, newest first; an unknown project is an error."""
     env.require_key()
 
     async def fetch() -> list[dict[str, Any]]:
         async with env.client() as client:
+            if args.project:
+                await require_project(client, args.project)
             batches = client.get_batches(
                 project_name=args.project,
                 batch_status=args.status,

@@ -8,11 +8,17 @@ Ctrl-C or ``kill -9``, finds what the first run created and creates only the res
 Results are streamed: each one is written (and flushed) to the report as it arrives, so a killed
 run loses nothing it had learnt. Before anything is created the project (and batch) are looked
 up, so a typo or a bad key fails once, not once per line.
+
+Honest counts across runs: a create whose first attempt failed ambiguously (a 5xx, a dropped
+connection) and whose retry then found the ``unique_id`` taken gets the existing task back, and
+the client cannot tell whether that attempt or an earlier run created it. The previous report
+at the same path can: a task id it lists is reported ``duplicate`` now, never ``created`` twice.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,10 +37,12 @@ from scale_async import (
     ScaleUnauthorized,
 )
 
+from ._display import Display, open_display
 from ._env import Env
 from ._exit import API_ERROR, FAILED, INTERRUPTED, OK, UNREACHABLE, USAGE, CliError
 from ._lines import Malformed, count_lines, open_input, read_lines
-from ._progress import ProgressRenderer, format_count, format_duration, format_rate
+from ._progress import RetryWatch, format_count, format_duration, format_rate
+from ._projects import require_project
 from ._report import (
     ReportWriter,
     created_record,
@@ -44,7 +52,7 @@ from ._report import (
     malformed_record,
 )
 
-__all__ = ["Tally", "job_namespace", "run"]
+__all__ = ["Tally", "earlier_task_ids", "job_namespace", "run"]
 
 #: Consecutive connection failures after which the server is taken to be gone.
 UNREACHABLE_STREAK = 16
@@ -97,20 +105,45 @@ class Tally:
             if len(self.first_failures) < FAILURES_SHOWN:
                 self.first_failures.append(record)
 
-    def summary(self, elapsed: float) -> list[str]:
-        """The closing lines: counts, pace, and the first failures."""
+    def summary(self, elapsed: float, retries: str = "") -> list[str]:
+        """The closing lines: counts, pace, retries (``RetryWatch.summary``), first failures."""
         rate = self.processed / elapsed if elapsed > 0 else 0.0
         lines = [
             f"{format_count(self.processed)} of {format_count(self.total)} lines: "
             f"{format_count(self.created)} created, {format_count(self.duplicates)} already "
             f"existed, {format_count(self.failed)} failed, in {format_duration(elapsed)} "
-            f"({format_rate(rate)})"
+            f"({format_rate(rate)}{', ' + retries if retries else ''})"
         ]
         for record in self.first_failures:
             lines.append(f"  line {record['line']}: {record['error']}")
         if self.failed > len(self.first_failures):
             lines.append(f"  ... and {format_count(self.failed - len(self.first_failures))} more")
         return lines
+
+
+def earlier_task_ids(report: str) -> set[str]:
+    """Task ids an earlier run's report at ``report`` lists as there; empty if it has none.
+
+    Unreadable lines (a report cut short by a full disk, say) are skipped: the set only ever
+    turns a ``created`` into a ``duplicate``, never the other way.
+    """
+    if report == "-":
+        return set()
+    found: set[str] = set()
+    try:
+        with Path(report).open("rb") as handle:
+            for raw in handle:
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and record.get("status") in ("created", "duplicate"):
+                    task_id = record.get("task_id")
+                    if isinstance(task_id, str):
+                        found.add(task_id)
+    except OSError:
+        return set()
+    return found
 
 
 class Ingest:
@@ -127,19 +160,27 @@ class Ingest:
         self.tally = Tally(total=total)
         self.started: float | None = None
         self.stopped_by: BaseException | None = None
-        self._progress: ProgressRenderer | None = None
+        #: Why the input could not be read to its end, if it could not.
+        self.input_error: tuple[int, BaseException] | None = None
+        self.watch = RetryWatch(time.monotonic)
+        self._progress: Display | None = None
         self._inputs: dict[int, tuple[int, dict[str, Any] | Malformed]] = {}
         self._next_index = 0
+        self._last_line = 0
         self._unreachable = 0
+        self._earlier: set[str] = set()
 
     async def run(self) -> None:
         """Check the destination, then stream every line through ``stream_create_tasks``."""
         args = self.args
-        async with self.env.client(concurrency=args.concurrency) as client:
+        async with self.env.client(concurrency=args.concurrency, on_retry=self.watch) as client:
             await _check_destination(client, args.project, args.batch)
+            self._earlier = earlier_task_ids(self.report)
             with open_input(self.path) as handle, ReportWriter(self.report, self.env.stdout) as out:
                 self.started = time.monotonic()
-                self._progress = ProgressRenderer("tasks", self.tally.total, self.env.stderr)
+                self._progress = open_display(
+                    "tasks", self.tally.total, self.env.stderr, watch=self.watch
+                )
                 async with client.stream_create_tasks(
                     args.type,
                     # Typed as mappings, but the job turns any other input into a failed
@@ -161,22 +202,28 @@ class Ingest:
     def _payloads(self, handle: BinaryIO) -> Iterator[dict[str, Any] | Malformed]:
         # A malformed line goes through the job too (it fails at once, without a request),
         # so every line ends as exactly one result, counted and reported in one place.
-        for number, parsed in read_lines(handle):
-            self._inputs[self._next_index] = (number, parsed)
-            self._next_index += 1
-            yield parsed
+        # An error reading the file is kept here: the job would take it for the end of input.
+        try:
+            for number, parsed in read_lines(handle):
+                self._inputs[self._next_index] = (number, parsed)
+                self._next_index += 1
+                self._last_line = number
+                yield parsed
+        except Exception as exc:
+            self.input_error = (self._last_line + 1, exc)
 
     def _record(self, item: CreatedTask | FailedItem) -> dict[str, Any]:
         number, given = self._inputs.pop(item.index)
         if isinstance(given, Malformed):
             return malformed_record(given)
         if isinstance(item, CreatedTask):
+            task_id = item.task.task_id
             return created_record(
                 number,
                 given,
-                task_id=item.task.task_id,
+                task_id=task_id,
                 unique_id=item.unique_id,
-                duplicate=item.duplicate,
+                duplicate=item.duplicate or task_id in self._earlier,
             )
         return failed_record(number, given, item.error)
 
@@ -205,7 +252,7 @@ class Ingest:
         assert self._progress is not None
         self._progress.close()
         err = self.env.stderr
-        for line in self.tally.summary(time.monotonic() - self.started):
+        for line in self.tally.summary(time.monotonic() - self.started, self.watch.summary()):
             print(line, file=err)
         print(f"report: {self.report if self.report != '-' else 'stdout'}", file=err)
         if interrupted:
@@ -219,15 +266,24 @@ class Ingest:
             reason = describe_error(self.stopped_by)
             print(f"scale-async: stopped: the API refused the key ({reason})", file=err)
             return API_ERROR
+        if self.input_error is not None:
+            at, error = self.input_error
+            print(
+                f"scale-async: {self.path} could not be read past line {at - 1:,} "
+                f"({describe_error(error)}): the lines after it were not created",
+                file=err,
+            )
+            return FAILED
+        missing = self.tally.total - self.tally.processed
+        if missing > 0:
+            print(f"scale-async: {format_count(missing)} lines were not processed", file=err)
+            return FAILED
         return FAILED if self.tally.failed else OK
 
 
 async def _check_destination(client: AsyncScaleClient, project: str, batch: str | None) -> None:
     """Fail once, clearly, for an unknown project or batch rather than once per line."""
-    try:
-        await client.get_project(project)
-    except ScaleResourceNotFound:
-        raise CliError(f"project {project!r} not found", API_ERROR) from None
+    await require_project(client, project)
     if batch:
         try:
             found = await client.get_batch(batch)

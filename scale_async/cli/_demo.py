@@ -31,9 +31,10 @@ from scale_async import (
     TaskType,
 )
 
+from ._display import Display, open_display
 from ._env import Env
 from ._exit import FAILED, INTERRUPTED, OK, USAGE, CliError
-from ._progress import ProgressRenderer, format_count, format_rate
+from ._progress import format_count, format_rate
 
 __all__ = ["Outcome", "demo_payloads", "problems", "run", "summary"]
 
@@ -140,7 +141,7 @@ async def _project(client: AsyncScaleClient) -> None:
 async def _walk(client: AsyncScaleClient, outcome: Outcome, concurrency: int, env: Env) -> None:
     n, batch = outcome.tasks, outcome.batch
 
-    def shows(bar: ProgressRenderer) -> Callable[[Progress], None]:
+    def shows(bar: Display) -> Callable[[Progress], None]:
         return lambda progress: bar.update(progress.done, progress.failed)
 
     started = time.perf_counter()
@@ -150,7 +151,7 @@ async def _walk(client: AsyncScaleClient, outcome: Outcome, concurrency: int, en
     _timed(outcome, "create a project and a batch", None, started)
 
     started = time.perf_counter()
-    with ProgressRenderer("create", n, env.stderr) as bar:
+    with open_display("create", n, env.stderr) as bar:
         created = await client.create_tasks(
             KIND,
             demo_payloads(n, batch),
@@ -164,7 +165,7 @@ async def _walk(client: AsyncScaleClient, outcome: Outcome, concurrency: int, en
     _timed(outcome, f"create {format_count(n)} tasks", n, started)
 
     started = time.perf_counter()
-    with ProgressRenderer("list", n, env.stderr, outcomes=False) as bar:
+    with open_display("list", n, env.stderr, outcomes=False) as bar:
         async with client.get_tasks(batch_name=batch, partitions=LIST_PARTITIONS) as tasks:
             async for _ in tasks:
                 outcome.listed += 1
@@ -174,7 +175,7 @@ async def _walk(client: AsyncScaleClient, outcome: Outcome, concurrency: int, en
 
     started = time.perf_counter()
     pending = await client.get_tasks_count(batch_name=batch, status=TaskStatus.Pending)
-    with ProgressRenderer("cancel", pending, env.stderr) as bar:
+    with open_display("cancel", pending, env.stderr) as bar:
 
         def show(progress: Progress) -> None:
             bar.update(progress.done, progress.failed)

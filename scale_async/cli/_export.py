@@ -3,6 +3,7 @@
 Why count first: one ``limit=1`` request gives the total, so the progress line on stderr can
 show a percentage and an ETA for an export that may take minutes. Tasks are written as they
 arrive (the API's JSON for each, untouched), so memory stays flat however many there are.
+An unknown ``--project`` or ``--batch`` is an error (exit 6), not an empty export.
 ``--partitions N`` walks N ``created_at`` windows at once (``get_tasks(partitions=N)``): faster
 for big exports, with tasks newest first within each window rather than overall.
 """
@@ -15,10 +16,12 @@ from typing import Any
 
 import anyio
 
+from ._display import open_display
 from ._env import Env
 from ._exit import OK, USAGE, CliError
 from ._output import json_line
-from ._progress import ProgressRenderer, format_count, format_duration, format_rate
+from ._progress import RetryWatch, format_count, format_duration, format_rate
+from ._projects import require_batch, require_project
 
 __all__ = ["export_filters", "run"]
 
@@ -64,11 +67,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
     written = 0
     started = time.monotonic()
 
+    watch = RetryWatch(time.monotonic)
+
     async def go() -> None:
         nonlocal written
-        async with env.client() as client:
+        async with env.client(concurrency=args.partitions, on_retry=watch) as client:
+            if args.project:
+                await require_project(client, args.project)
+            if args.batch:
+                await require_batch(client, args.batch)
             total = await client.get_tasks_count(**count_query)
-            with ProgressRenderer("export", total, env.stderr, outcomes=False) as bar:
+            with open_display("export", total, env.stderr, watch=watch, outcomes=False) as bar:
                 # As a context manager the listing fetches pages ahead while lines are written.
                 async with client.get_tasks(**list_query) as tasks:
                     async for task in tasks:
@@ -80,9 +89,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
     anyio.run(go)
     elapsed = time.monotonic() - started
     rate = written / elapsed if elapsed > 0 else 0.0
+    retries = watch.summary()
     print(
         f"exported {format_count(written)} tasks in {format_duration(elapsed)} "
-        f"({format_rate(rate)})",
+        f"({format_rate(rate)}{', ' + retries if retries else ''})",
         file=env.stderr,
     )
     return OK

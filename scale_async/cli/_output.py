@@ -1,16 +1,20 @@
-"""Printing records for people (an aligned table) or for programs (JSON lines).
+"""Printing records for people (a rich table) or for programs (JSON lines).
 
 Why both, chosen by ``--format auto``: at a terminal a table reads best, while in a pipe the
-same command should feed ``jq`` without an extra flag. The formatters are pure functions.
+same command should feed ``jq`` without an extra flag. Building the table is a pure function;
+only ``write_records`` touches a stream.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-__all__ = ["choose_format", "format_table", "json_line", "write_records"]
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["build_table", "choose_format", "json_line", "render_table", "write_records"]
 
 
 def choose_format(requested: str, stream: TextIO) -> str:
@@ -35,15 +39,31 @@ def _cell(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-def format_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as left-aligned columns under an upper-case header; ``-`` for missing values."""
-    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
-    header = [column.upper() for column in columns]
-    widths = [max(len(text) for text in column) for column in zip(header, *cells, strict=True)]
-    return "\n".join(
-        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
-        for line in [header, *cells]
-    )
+def build_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Table:
+    """Rows under an upper-case header, ``-`` for missing values; numbers right-aligned."""
+    from rich import box
+    from rich.table import Table
+
+    rows = list(rows)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        numeric = bool(rows) and all(
+            isinstance(row.get(column), int) and not isinstance(row.get(column), bool)
+            for row in rows
+        )
+        table.add_column(column.upper(), justify="right" if numeric else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*(_cell(row.get(column)) for column in columns))
+    return table
+
+
+def render_table(table: Table, stream: TextIO) -> None:
+    """Print ``table``: fitted to a terminal, at its natural width (never wrapped) elsewhere."""
+    from rich.console import Console
+
+    terminal = stream.isatty()
+    console = Console(file=stream, width=None if terminal else 10_000, soft_wrap=not terminal)
+    console.print(table)
 
 
 def write_records(
@@ -51,7 +71,7 @@ def write_records(
 ) -> None:
     """Print ``records`` in ``fmt``: the table shows ``columns``, JSON lines show everything."""
     if fmt == "table":
-        stream.write(format_table(records, columns) + "\n")
+        render_table(build_table(records, columns), stream)
     else:
         for record in records:
             stream.write(json_line(record) + "\n")

@@ -1,27 +1,25 @@
-"""The progress display: a pure formatter, and a renderer that decides when and how to draw.
+"""What the progress display says, as pure functions: counts, pace, ETA, retries and pauses.
 
-Why two parts: what a line says (counts, rate, ETA) is tested as plain functions, while the
-renderer only handles the terminal. On a TTY it redraws one line in place with a carriage
-return, at most ten times a second, so a fast job does not spend its time printing; anywhere
-else (CI logs, a file) it writes a plain line every few seconds, because carriage returns
-turn a log into one unreadable line.
+Why apart from the drawing (``_display``): what a line says is tested as plain functions with
+an injected clock, while ``_display`` only decides where and when to draw it (a rich bar on a
+terminal, a throttled plain line in a log).
 """
 
 from __future__ import annotations
 
-import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+
+from scale_async import ScaleException, ScaleTooManyRequests, ScaleTransportError
 
 __all__ = [
-    "ProgressRenderer",
+    "RetryWatch",
     "Snapshot",
     "format_count",
     "format_duration",
     "format_progress",
     "format_rate",
+    "retry_reason",
 ]
 
 
@@ -82,9 +80,10 @@ def format_rate(rate: float) -> str:
     return f"{rate:,.0f}/s" if rate >= 100 else f"{rate:.1f}/s"
 
 
-def format_progress(label: str, snap: Snapshot, *, outcomes: bool = True) -> str:
+def format_progress(label: str, snap: Snapshot, *, outcomes: bool = True, status: str = "") -> str:
     """One status line, e.g. ``tasks 1,234/2,000 61.7%  ok 1,230  failed 4  412/s  ETA 0:02``.
 
+    ``status`` (``RetryWatch.status``) is appended: why the job is slow, if it is.
     ``outcomes=False`` leaves out the ok/failed split, for jobs where nothing can fail per
     item (an export either goes on or stops).
     """
@@ -103,83 +102,81 @@ def format_progress(label: str, snap: Snapshot, *, outcomes: bool = True) -> str
     if snap.total is not None:
         parts.append(f"ETA {format_duration(snap.eta)}")
     parts.append(f"elapsed {format_duration(snap.elapsed)}")
+    if status:
+        parts.append(status)
     return "  ".join(parts)
 
 
-class ProgressRenderer:
-    """Draws ``format_progress`` lines on ``stream`` (stderr), throttled.
+def retry_reason(error: BaseException) -> str:
+    """Why a request is being retried, in a few words (``rate limited``, ``server error 503``)."""
+    if isinstance(error, ScaleTooManyRequests):
+        return "rate limited"
+    if isinstance(error, ScaleTransportError):
+        return "connection failed"
+    code = error.code if isinstance(error, ScaleException) else None
+    if isinstance(code, int):
+        return f"server error {code}" if code >= 500 else f"HTTP {code}"
+    return type(error).__name__
 
-    ``tty`` defaults to ``stream.isatty()``. Call ``update`` as often as you like; ``close``
-    draws the final state (and ends the in-place line on a TTY). ``clock`` is injectable so
-    the throttling is testable without waiting. ``outcomes`` is ``format_progress``'s.
+
+#: Seconds a retry's reason stays on screen after it happened.
+REASON_SHOWN_FOR = 3.0
+
+
+class RetryWatch:
+    """Counts the client's retries and tracks its pauses, from ``RetryPolicy.on_retry``.
+
+    A 429 closes the client's pause gate for the advised time: every request waits, which is
+    what turns 900 tasks/s into 50/s. The watch keeps that deadline, so the display can say
+    ``paused 4.0 s: rate limited`` while it lasts, and the summary how long was spent paused.
+    The clock is the one the display uses (monotonic seconds); nothing here does I/O.
     """
 
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        stream: TextIO,
-        *,
-        tty: bool | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        tty_interval: float = 0.1,
-        plain_interval: float = 5.0,
-        width: int | None = None,
-        outcomes: bool = True,
-    ) -> None:
-        self.label = label
-        self.outcomes = outcomes
-        self.total = total
-        self._stream = stream
-        self._tty = stream.isatty() if tty is None else tty
+    def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._interval = tty_interval if self._tty else plain_interval
-        self._width = width or shutil.get_terminal_size((100, 20)).columns
-        self._started = clock()
-        # A terminal shows the line at once; a log gets its first line after one interval,
-        # so a quick job logs only its final line.
-        self._last_drawn: float | None = None if self._tty else self._started
-        self._shown = 0
-        self._done = 0
-        self._failed = 0
-        self._closed = False
+        self.retries = 0
+        self.rate_limited = 0
+        self.paused_total = 0.0
+        self._paused_until = 0.0
+        self._reason = ""
+        self._reason_at = -REASON_SHOWN_FOR
 
-    def snapshot(self) -> Snapshot:
-        """The state as the next line would show it."""
-        return Snapshot(self._done, self._failed, self.total, self._clock() - self._started)
-
-    def update(self, done: int, failed: int) -> None:
-        """Record the new counts; draw if the last line is old enough."""
-        self._done, self._failed = done, failed
+    def __call__(self, error: BaseException, delay: float) -> None:
+        """Record one retry: ``error`` is what failed, ``delay`` the wait before the next try."""
         now = self._clock()
-        if self._last_drawn is None or now - self._last_drawn >= self._interval:
-            self._draw(now)
+        self.retries += 1
+        self._reason, self._reason_at = retry_reason(error), now
+        if isinstance(error, ScaleTooManyRequests):
+            self.rate_limited += 1
+            until = now + max(0.0, delay)
+            if until > self._paused_until:
+                self.paused_total += until - max(self._paused_until, now)
+                self._paused_until = until
 
-    def close(self) -> None:
-        """Draw the final counts once; later calls do nothing."""
-        if self._closed:
-            return
-        self._closed = True
-        self._draw(self._clock())
-        if self._tty:
-            self._stream.write("\n")
-            self._stream.flush()
+    def paused_for(self) -> float:
+        """Seconds left in the current rate-limit pause (0 when none)."""
+        return max(0.0, self._paused_until - self._clock())
 
-    def __enter__(self) -> ProgressRenderer:
-        return self
+    def status(self) -> str:
+        """``retries 12  paused 3.2 s: rate limited``; empty while nothing was retried."""
+        if not self.retries:
+            return ""
+        parts = [f"retries {format_count(self.retries)}"]
+        left = self.paused_for()
+        if left > 0:
+            parts.append(f"paused {left:.1f} s: rate limited")
+        elif self._clock() - self._reason_at < REASON_SHOWN_FOR:
+            parts.append(f"retrying: {self._reason}")
+        return "  ".join(parts)
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def _draw(self, now: float) -> None:
-        self._last_drawn = now
-        line = format_progress(self.label, self.snapshot(), outcomes=self.outcomes)
-        if self._tty:
-            # Stay on one terminal row: a wrapped line would break the carriage return.
-            line = line[: max(1, self._width - 1)]
-            padding = " " * max(0, self._shown - len(line))
-            self._shown = len(line)
-            self._stream.write(f"\r{line}{padding}")
-        else:
-            self._stream.write(f"{line}\n")
-        self._stream.flush()
+    def summary(self) -> str:
+        """For the closing lines: ``37 retries (12 rate limited), paused 9.5 s``; or empty."""
+        if not self.retries:
+            return ""
+        text = f"{format_count(self.retries)} retries"
+        if self.rate_limited:
+            text += (
+                f" ({format_count(self.rate_limited)} rate limited), paused "
+                f"{self.paused_total:.1f} s"
+            )
+        return text

@@ -1,4 +1,9 @@
-"""``scale-async projects list``: the account's projects, as a table or JSON lines."""
+"""``scale-async projects create|list``, and the project check other commands share.
+
+Why a shared check: listing batches or exporting tasks of a project that does not exist
+returns nothing, which would read as "this project is empty"; looking it up first turns a
+typo into an error (exit 6), while an existing empty project still exits 0.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,48 @@ from typing import Any
 
 import anyio
 
+from scale_async import AsyncScaleClient, ScaleDuplicateResource, ScaleResourceNotFound
+
 from ._env import Env
-from ._exit import OK
+from ._exit import API_ERROR, OK, CliError
 from ._output import choose_format, write_records
 
-__all__ = ["listing"]
+__all__ = ["create", "listing", "require_batch", "require_project"]
 
 COLUMNS = ("name", "type", "created_at")
+
+
+async def require_project(client: AsyncScaleClient, project: str) -> None:
+    """End the command with "project not found" (exit 6) unless ``project`` exists."""
+    try:
+        await client.get_project(project)
+    except ScaleResourceNotFound:
+        raise CliError(f"project {project!r} not found", API_ERROR) from None
+
+
+async def require_batch(client: AsyncScaleClient, batch: str) -> None:
+    """End the command with "batch not found" (exit 6) unless ``batch`` exists."""
+    try:
+        await client.get_batch(batch)
+    except ScaleResourceNotFound:
+        raise CliError(f"batch {batch!r} not found", API_ERROR) from None
+
+
+def create(args: argparse.Namespace, env: Env) -> int:
+    """Create the project; print its name."""
+    env.require_key()
+    params = {"instruction": args.instruction} if args.instruction else None
+
+    async def go() -> None:
+        async with env.client() as client:
+            try:
+                await client.create_project(args.name, args.task_type, params=params)
+            except ScaleDuplicateResource:
+                raise CliError(f"project {args.name!r} already exists", API_ERROR) from None
+
+    anyio.run(go)
+    print(f"created project {args.name} ({args.task_type})", file=env.stdout)
+    return OK
 
 
 def listing(args: argparse.Namespace, env: Env) -> int:

@@ -289,8 +289,9 @@ def test_batches_status_cancel_and_list(cli: Run, fake: FakeScaleAPI) -> None:
     assert listing.code == 0
     assert sorted(json.loads(line)["name"] for line in listing.out.splitlines()) == ["b1", "b2"]
     table = cli("batches", "list", "--format", "table", key=LIVE_KEY)
-    header, *rows = table.out.splitlines()
+    header, rule, *rows = table.out.splitlines()
     assert header.split() == ["NAME", "PROJECT", "STATUS", "CREATED_AT"]
+    assert set(rule) == {"─"}
     assert len(rows) == 2
 
 

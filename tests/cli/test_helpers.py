@@ -5,26 +5,58 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from scale_async import ScaleInvalidRequest, derive_unique_id
-from scale_async.cli import _fake_server_args, _secrets, redact
-from scale_async.cli._args import iso_date, latency, positive_float, positive_int, task_type
+from scale_async import (
+    RetryPolicy,
+    ScaleInvalidRequest,
+    ScaleServiceUnavailable,
+    ScaleTooManyRequests,
+    ScaleTransportError,
+    derive_unique_id,
+)
+from scale_async.cli import _secrets, redact
+from scale_async.cli._args import (
+    MAX_CONCURRENCY,
+    Lazy,
+    base_url,
+    build_parser,
+    concurrency,
+    int_between,
+    iso_date,
+    latency,
+    name,
+    positive_float,
+    positive_int,
+    rate,
+    task_type,
+)
 from scale_async.cli._batches import status_record
-from scale_async.cli._create import Tally, job_namespace
+from scale_async.cli._create import Tally, earlier_task_ids, job_namespace
 from scale_async.cli._demo import Outcome, demo_payloads, problems
-from scale_async.cli._exit import BAD_FILE, CliError
-from scale_async.cli._fake_server import translate_args
-from scale_async.cli._lines import Malformed, count_lines, open_input, parse_line, read_lines
-from scale_async.cli._output import choose_format, format_table
+from scale_async.cli._display import PlainDisplay, RichDisplay, open_display
+from scale_async.cli._env import Env, client_default
+from scale_async.cli._exit import BAD_FILE, USAGE, CliError
+from scale_async.cli._lines import (
+    MAX_DEPTH,
+    Malformed,
+    count_lines,
+    depth,
+    open_input,
+    parse_line,
+    read_lines,
+)
+from scale_async.cli._output import build_table, choose_format, render_table
 from scale_async.cli._progress import (
-    ProgressRenderer,
+    RetryWatch,
     Snapshot,
     format_duration,
     format_progress,
     format_rate,
+    retry_reason,
 )
 from scale_async.cli._report import (
     created_record,
@@ -85,45 +117,90 @@ class FakeTTY(io.StringIO):
         return self._tty
 
 
-def test_tty_renderer_redraws_one_line_in_place_at_most_every_interval() -> None:
-    now = [0.0]
-    stream = FakeTTY(tty=True)
-    bar = ProgressRenderer("t", 10, stream, clock=lambda: now[0], width=200)
-    bar.update(1, 0)
-    bar.update(2, 0)  # same instant: throttled
-    now[0] = 0.2
-    bar.update(3, 0)
-    bar.close()
-    bar.close()
-    text = stream.getvalue()
-    assert text.count("\r") == 3
-    assert text.endswith("\n")
-    assert text.count("\n") == 1
-    assert " 2/10 " not in text
-    assert " 3/10 " in text
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_tty_renderer_pads_over_a_longer_previous_line_and_fits_the_width() -> None:
-    now = [0.0]
-    stream = FakeTTY(tty=True)
-    bar = ProgressRenderer("a-long-label", 10, stream, clock=lambda: now[0], width=30)
-    bar.update(1, 0)
-    drawn = stream.getvalue().split("\r")
-    assert all(len(part) <= 29 for part in drawn)
-
-
-def test_plain_renderer_writes_whole_lines_every_few_seconds_then_the_final_one() -> None:
-    now = [0.0]
+def test_plain_display_writes_whole_lines_every_few_seconds_then_the_final_one() -> None:
+    clock = Clock()
     stream = FakeTTY(tty=False)
-    bar = ProgressRenderer("t", 100, stream, clock=lambda: now[0], plain_interval=5.0)
+    bar = PlainDisplay("t", 100, stream, clock=clock, interval=5.0)
     for i in range(1, 40):
-        now[0] = i * 0.25
+        clock.now = i * 0.25
         bar.update(i, 0)
+    bar.close()
     bar.close()
     lines = stream.getvalue().splitlines()
     assert "\r" not in stream.getvalue()
     assert len(lines) == 2  # at 5 s, and the final state
     assert lines[-1].startswith("t  39/100")
+
+
+def test_plain_display_says_why_the_job_is_slow() -> None:
+    clock = Clock()
+    watch = RetryWatch(clock)
+    stream = FakeTTY(tty=False)
+    bar = PlainDisplay("t", 10, stream, clock=clock, watch=watch, interval=1.0)
+    watch(ScaleTooManyRequests("slow down", 429), 4.0)
+    clock.now = 1.0
+    bar.update(2, 0)
+    assert stream.getvalue().rstrip().endswith("retries 1  paused 3.0 s: rate limited")
+
+
+def test_rich_display_draws_a_bar_with_counts_rate_eta_and_outcomes() -> None:
+    stream = FakeTTY(tty=True)
+    clock = Clock()
+    watch = RetryWatch(clock)
+    watch(ScaleServiceUnavailable("busy", 503), 0.5)
+    bar = RichDisplay("tasks", 8, stream, clock=clock, watch=watch, refresh_per_second=1)
+    clock.now = 2.0
+    bar.update(3, 1)
+    bar.close()
+    shown = stream.getvalue()
+    assert "tasks" in shown
+    assert "━" in shown  # the bar
+    assert "4/8" in shown
+    assert "50%" in shown
+    assert "2.0/s" in shown
+    assert "ok 3" in shown
+    assert "failed 1" in shown
+    assert "retries 1" in shown
+
+
+def test_open_display_picks_rich_on_a_terminal_and_plain_lines_elsewhere() -> None:
+    with open_display("t", 1, FakeTTY(tty=False)) as plain:
+        assert isinstance(plain, PlainDisplay)
+    with open_display("t", 1, FakeTTY(tty=True)) as rich:
+        assert isinstance(rich, RichDisplay)
+
+
+def test_retry_watch_counts_retries_and_merges_overlapping_pauses() -> None:
+    clock = Clock()
+    watch = RetryWatch(clock)
+    assert watch.status() == ""
+    assert watch.summary() == ""
+    watch(ScaleTooManyRequests("slow", 429), 4.0)
+    clock.now = 1.0
+    watch(ScaleTooManyRequests("slow", 429), 4.0)  # pushes the end from 4 to 5: 1 s more
+    assert watch.paused_for() == 4.0
+    assert watch.status() == "retries 2  paused 4.0 s: rate limited"
+    clock.now = 6.0
+    watch(ScaleServiceUnavailable("busy", 503), 0.5)
+    assert watch.status() == "retries 3  retrying: server error 503"
+    clock.now = 20.0
+    assert watch.status() == "retries 3"
+    assert watch.summary() == "3 retries (2 rate limited), paused 5.0 s"
+
+
+def test_retry_reasons() -> None:
+    assert retry_reason(ScaleTooManyRequests("x", 429)) == "rate limited"
+    assert retry_reason(ScaleServiceUnavailable("x", 503)) == "server error 503"
+    assert retry_reason(ScaleTransportError("x")) == "connection failed"
+    assert retry_reason(ValueError("x")) == "ValueError"
 
 
 # -- input lines -------------------------------------------------------------------------------
@@ -167,6 +244,49 @@ def test_missing_or_directory_input_is_a_file_error(tmp_path: Path) -> None:
             count_lines(path)
         assert caught.value.code == BAD_FILE
         assert str(path) in caught.value.message
+
+
+def test_a_fifo_or_device_is_refused_as_usage_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)  # no writer: opening it would block forever
+    for path in (fifo, Path("/dev/null")):
+        with pytest.raises(CliError) as caught:
+            count_lines(path)
+        assert caught.value.code == USAGE
+        assert "not a regular file" in caught.value.message
+
+
+def test_a_deeply_nested_line_is_malformed_not_an_error() -> None:
+    bad = parse_line(2, b"[" * 100_000 + b"\n")
+    assert isinstance(bad, Malformed)
+    assert bad.line == 2
+    assert "nested" in bad.reason
+    deep: dict[str, object] = {}
+    inner = deep
+    for _ in range(MAX_DEPTH - 1):
+        inner["a"] = {}
+        inner = inner["a"]  # type: ignore[assignment]
+    assert depth(deep) == MAX_DEPTH
+    assert parse_line(1, json.dumps(deep).encode()) == deep
+    too_deep = parse_line(1, json.dumps({"x": deep}).encode())
+    assert isinstance(too_deep, Malformed)
+    assert "nested more than 100 levels" in too_deep.reason
+    assert depth([[1], {"a": [2]}]) == 3
+    assert depth(7) == 0
+
+
+def test_earlier_report_gives_the_task_ids_already_there(tmp_path: Path) -> None:
+    report = tmp_path / "r.jsonl"
+    report.write_text(
+        '{"status":"created","task_id":"t1"}\n'
+        '{"status":"duplicate","task_id":"t2"}\n'
+        '{"status":"failed","error":"x"}\n'
+        "not json\n"
+        '{"status":"created","task_id":"t3"'  # cut short
+    )
+    assert earlier_task_ids(str(report)) == {"t1", "t2"}
+    assert earlier_task_ids(str(tmp_path / "none.jsonl")) == set()
+    assert earlier_task_ids("-") == set()
 
 
 # -- report records and namespace --------------------------------------------------------------
@@ -231,6 +351,14 @@ def test_tally_counts_and_summarises() -> None:
 
 def test_value_checks() -> None:
     assert positive_int("3") == 3
+    assert concurrency(str(MAX_CONCURRENCY)) == MAX_CONCURRENCY
+    assert int_between(1, 100)("100") == 100
+    assert rate("0.01") == 0.01
+    assert name("b 1") == "b 1"
+    assert base_url(" https://api.scale.com/v1 ") == "https://api.scale.com/v1"
+    assert base_url("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1"
+    assert iso_date("2024-05-01") == "2024-05-01"
+    assert iso_date("2024-05-01T10:00:00+02:00") == "2024-05-01T10:00:00+02:00"
     assert positive_float("0.5") == 0.5
     assert latency("0.01") == 0.01
     assert latency("0.01,0.05") == (0.01, 0.05)
@@ -244,28 +372,55 @@ def test_value_checks() -> None:
         (latency, "a,b"),
         (task_type, "nonsense"),
         (iso_date, "yesterday"),
+        (iso_date, "2024-05-01garbage"),
+        (iso_date, "2024-05-01T25:00:00"),
+        (iso_date, "2024-13-01"),
+        (concurrency, str(MAX_CONCURRENCY + 1)),
+        (concurrency, "2000000"),
+        (int_between(1, 100), "101"),
+        (rate, "1e-300"),
+        (rate, "inf"),
+        (rate, "nan"),
+        (name, ""),
+        (name, "  "),
+        (base_url, "ftp://x"),
+        (base_url, "not a url"),
+        (base_url, "http://"),
+        (base_url, "http://not a host/v1"),
+        (base_url, "http://h:port/v1"),
     ]:
         with pytest.raises(argparse.ArgumentTypeError):
             check(text)
 
 
-def test_fake_server_routing_skips_global_options() -> None:
-    assert _fake_server_args(["fake-server", "--port", "1"]) == ["--port", "1"]
-    assert _fake_server_args(["--base-url", "u", "fake-server"]) == []
-    assert _fake_server_args(["tasks", "fake-server"]) is None
-    assert _fake_server_args(["--help"]) is None
+def test_commands_name_their_handler_and_fake_server_takes_the_servers_own_flags() -> None:
+    parser = build_parser()
+    args = parser.parse_args(["--base-url", "http://h/v1", "batches", "status", "b1"])
+    assert isinstance(args.handler, Lazy)
+    assert (args.handler.module, args.handler.function) == ("._batches", "status")
+    served = parser.parse_args(["--max-retries", "2", "fake-server", "--port", "9", "--seed", "3"])
+    assert (served.port, served.seed, served.latency) == (9, 3, [[0.0]])
+    assert served.handler.function == "run"
+    ranged = parser.parse_args(["fake-server", "--latency", "0.01,0.05"])
+    assert ranged.latency == [[0.01, 0.05]]
 
 
-def test_latency_range_is_translated_for_the_server() -> None:
-    assert translate_args(["--latency", "0.01,0.05", "--port", "9"]) == [
-        "--latency",
-        "0.01",
-        "0.05",
-        "--port",
-        "9",
-    ]
-    assert translate_args(["--latency=0.1,0.2"]) == ["--latency", "0.1", "0.2"]
-    assert translate_args(["--latency", "0.1"]) == ["--latency", "0.1"]
+def test_the_cli_takes_the_clients_defaults_from_the_client() -> None:
+    env = Env.from_args(argparse.Namespace(), environ={})
+    assert env.max_retries is None
+    assert env.retry_policy().max_retries == RetryPolicy().max_retries
+    assert env.retry_policy() == RetryPolicy()
+    assert Env(max_retries=1).retry_policy().max_retries == 1
+    assert env.shown_url == "https://api.scale.com/v1"
+    assert isinstance(client_default("max_connections"), int)
+    help_text = build_parser().format_help()
+    assert f"default {RetryPolicy().max_retries}" in help_text
+
+
+def test_a_bad_base_url_from_the_environment_is_a_usage_error() -> None:
+    with pytest.raises(CliError) as caught:
+        Env.from_args(argparse.Namespace(), environ={"SCALE_API_BASE_URL": "ftp://x"})
+    assert caught.value.code == USAGE
 
 
 def test_secrets_are_found_and_redacted() -> None:
@@ -279,8 +434,22 @@ def test_secrets_are_found_and_redacted() -> None:
 
 
 def test_table_aligns_columns_and_marks_missing_values() -> None:
-    table = format_table([{"name": "a", "n": 1}, {"name": "long name"}], ["name", "n"])
-    assert table.splitlines() == ["NAME       N", "a          1", "long name  -"]
+    table = build_table([{"name": "a", "n": 1}, {"name": "long name"}], ["name", "n"])
+    out = FakeTTY(tty=False)
+    render_table(table, out)
+    lines = [line.rstrip() for line in out.getvalue().splitlines() if line.strip()]
+    assert lines[0].split() == ["NAME", "N"]
+    assert set(lines[1]) <= {"─", " "}  # the rule under the header
+    assert lines[2].split() == ["a", "1"]
+    assert lines[3].split() == ["long", "name", "-"]
+    assert lines[2].index("1") == lines[3].index("-")  # one column, aligned
+
+
+def test_table_off_a_terminal_is_never_wrapped_or_cut() -> None:
+    wide = "x" * 300
+    out = FakeTTY(tty=False)
+    render_table(build_table([{"name": wide, "type": "t"}], ["name", "type"]), out)
+    assert wide in out.getvalue()
 
 
 def test_auto_format_is_a_table_on_a_terminal_only() -> None:
