@@ -123,7 +123,7 @@ def main(
         sys.stderr.write(MISSING_EXTRA)
         return FAILED
 
-    from ._args import build_parser
+    from ._args import build_parser, parse
     from ._env import Env
     from ._logs import verbose_logging
 
@@ -131,7 +131,7 @@ def main(
     captured = io.StringIO()
     try:
         with contextlib.redirect_stderr(captured):
-            args = parser.parse_args(args_list)
+            args = parse(parser, args_list)
     except SystemExit as exc:
         sys.stderr.write(redact(captured.getvalue(), _secrets(args_list, os.environ)))
         return exc.code if isinstance(exc.code, int) else USAGE

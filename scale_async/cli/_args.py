@@ -3,7 +3,8 @@
 Why argparse: it gives ``--help`` on every level and exit status 2 for bad arguments, which
 is the convention scripts expect. Each command names its function with
 ``set_defaults(handler=...)`` (imported only when that command runs), and ``fake-server`` is a
-sub-command whose flags come from the fake server itself. Value checks live here as small
+sub-command that takes the rest of the line for the fake server's own parser (see
+``parse``). Value checks live here as small
 functions so that a bad ``--concurrency``, URL or date is a usage error before anything is
 sent.
 """
@@ -40,6 +41,7 @@ __all__ = [
     "latency",
     "name",
     "non_negative_int",
+    "parse",
     "positive_float",
     "positive_int",
     "rate",
@@ -552,18 +554,15 @@ def _add_projects(commands: Commands) -> None:
 
 
 def _add_fake_server(commands: Commands) -> None:
-    from scale_async.testing.__main__ import DESCRIPTION, add_arguments
-
+    # The server's flags are its own (``scale_async.testing.__main__``): this sub-command takes
+    # the rest of the line and hands it over, so the flags and their help exist once, and the
+    # fake is imported only when it is served.
     fake = commands.add_parser(
         "fake-server",
         help="serve the fake Scale API on 127.0.0.1 (needs the cli extra: uvicorn)",
-        description=DESCRIPTION,
-        formatter_class=_Formatter,
-        epilog="example: scale-async fake-server --port 8080 --latency 0.02,0.05 "
-        "--rate-limited 0.02",
+        add_help=False,
     )
-    add_arguments(fake)
-    fake.set_defaults(handler=Lazy("._fake_server", "run"), parser=fake)
+    fake.set_defaults(handler=Lazy("._fake_server", "run"), takes_rest=True)
 
 
 def _add_demo(commands: Commands) -> None:
@@ -605,6 +604,19 @@ def _add_demo(commands: Commands) -> None:
         action="store_true",
         help="with a key: run against the real API (creates, then cancels, real tasks)",
     )
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; ``args.rest`` holds what a command that takes the rest was given.
+
+    Any other command given arguments it does not know is a usage error, as with
+    ``parse_args``.
+    """
+    args, rest = parser.parse_known_args(argv)
+    if rest and not getattr(args, "takes_rest", False):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:

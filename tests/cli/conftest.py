@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
@@ -15,6 +15,9 @@ import pytest
 from scale_async import AsyncScaleClient
 from scale_async.cli import main
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
+
+if TYPE_CHECKING:
+    from .loopback import Server
 
 KEY = "test_cli_key"
 LIVE_KEY = "live_cli_key"
@@ -89,6 +92,15 @@ def cli(fake: FakeScaleAPI, capsys: pytest.CaptureFixture[str]) -> Run:
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """One ``scale-async fake-server`` process on loopback for the CLI's process tests."""
+    from .loopback import serving
+
+    with serving() as running:
+        yield running
 
 
 def seed(

@@ -8,99 +8,18 @@ must leave exactly one task per line on the server.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
 from .conftest import KIND, payload, read_report, write_jsonl
+from .loopback import KEY, Server, cli_process
 
-SCRIPT = Path(sys.executable).with_name("scale-async")
-KEY = "test_e2e_key"
 LINES = 300
 STARTUP_LIMIT = 2.0
-
-
-@dataclass
-class Server:
-    root: str
-    base_url: str
-    startup: float
-    banner: str
-
-    def stats(self) -> dict[str, Any]:
-        data: dict[str, Any] = httpx.get(f"{self.root}/_fake/stats").json()
-        return data
-
-    def reset(self, project: str) -> None:
-        httpx.post(f"{self.root}/_fake/reset").raise_for_status()
-        body = {"type": KIND, "name": project}
-        httpx.post(f"{self.base_url}/projects", json=body, auth=(KEY, "")).raise_for_status()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    """``scale-async fake-server`` (the console script) with 20 ms latency per request."""
-    port = free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(SCRIPT), "fake-server", "--port", str(port), "--latency", "0.02", "--seed", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    root = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                httpx.get(f"{root}/_fake/stats", timeout=0.5).raise_for_status()
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "fake-server exited"
-                assert time.perf_counter() - started < 10
-                time.sleep(0.02)
-        startup = time.perf_counter() - started
-        assert process.stdout is not None
-        banner = process.stdout.readline()
-        yield Server(root, f"{root}/v1", startup, banner)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def cli_process(server: Server, *argv: str, **kwargs: Any) -> subprocess.Popen[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SCALE_API_")}
-    env.update(SCALE_API_KEY=KEY, SCALE_API_BASE_URL=server.base_url)
-    return subprocess.Popen(
-        [sys.executable, "-m", "scale_async.cli", *argv],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
 
 
 def wait_for_lines(process: subprocess.Popen[str], report: Path, count: int) -> None:

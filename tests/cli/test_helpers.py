@@ -29,6 +29,7 @@ from scale_async.cli._args import (
     iso_date,
     latency,
     name,
+    parse,
     positive_float,
     positive_int,
     rate,
@@ -395,14 +396,15 @@ def test_value_checks() -> None:
 
 def test_commands_name_their_handler_and_fake_server_takes_the_servers_own_flags() -> None:
     parser = build_parser()
-    args = parser.parse_args(["--base-url", "http://h/v1", "batches", "status", "b1"])
+    args = parse(parser, ["--base-url", "http://h/v1", "batches", "status", "b1"])
     assert isinstance(args.handler, Lazy)
     assert (args.handler.module, args.handler.function) == ("._batches", "status")
-    served = parser.parse_args(["--max-retries", "2", "fake-server", "--port", "9", "--seed", "3"])
-    assert (served.port, served.seed, served.latency) == (9, 3, [[0.0]])
-    assert served.handler.function == "run"
-    ranged = parser.parse_args(["fake-server", "--latency", "0.01,0.05"])
-    assert ranged.latency == [[0.01, 0.05]]
+    assert args.rest == []
+    served = parse(parser, ["--max-retries", "2", "fake-server", "--port", "9", "-h", "--seed=3"])
+    assert served.rest == ["--port", "9", "-h", "--seed=3"]
+    assert served.handler.module == "._fake_server"
+    with pytest.raises(SystemExit):
+        parse(parser, ["projects", "list", "--port", "9"])
 
 
 def test_the_cli_takes_the_clients_defaults_from_the_client() -> None:
