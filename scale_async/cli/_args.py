@@ -17,7 +17,7 @@ import importlib
 import math
 import textwrap
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from scale_async import BatchStatus, RetryPolicy, TaskReviewStatus, TaskStatus, TaskType
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_CONCURRENCY",
     "MIN_RATE",
     "Lazy",
+    "Parser",
     "base_url",
     "build_parser",
     "concurrency",
@@ -224,6 +225,13 @@ def _text(text: str) -> str:
     return "\n\n".join(textwrap.fill(part, 79) for part in text.split("\n\n"))
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that a usage error is one line (the usage block is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keep the epilog's layout, and show defaults where there are some."""
 
@@ -239,14 +247,14 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
-def _connection() -> argparse.ArgumentParser:
+def _connection() -> Parser:
     """Flags every API command accepts, before or after the command name."""
     from ._env import default_base_url
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     group = common.add_argument_group("connection")
     group.add_argument(
         "--api-key",
@@ -287,8 +295,8 @@ def _connection() -> argparse.ArgumentParser:
     return common
 
 
-def _output() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _output() -> Parser:
+    common = Parser(add_help=False)
     common.add_argument(
         "--format",
         choices=("auto", "table", "jsonl"),
@@ -298,8 +306,8 @@ def _output() -> argparse.ArgumentParser:
     return common
 
 
-def _yes() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _yes() -> Parser:
+    common = Parser(add_help=False)
     common.add_argument(
         "-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal"
     )
@@ -621,7 +629,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree; every level answers ``--help``."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="scale-async",
         parents=[_connection()],
         formatter_class=_Formatter,

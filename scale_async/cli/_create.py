@@ -112,7 +112,7 @@ class Tally:
             f"{format_count(self.processed)} of {format_count(self.total)} lines: "
             f"{format_count(self.created)} created, {format_count(self.duplicates)} already "
             f"existed, {format_count(self.failed)} failed, in {format_duration(elapsed)} "
-            f"({format_rate(rate)}{', ' + retries if retries else ''})"
+            f"({format_rate(rate)}{'; ' + retries if retries else ''})"
         ]
         for record in self.first_failures:
             lines.append(f"  line {record['line']}: {record['error']}")

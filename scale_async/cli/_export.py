@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     retries = watch.summary()
     print(
         f"exported {format_count(written)} tasks in {format_duration(elapsed)} "
-        f"({format_rate(rate)}{', ' + retries if retries else ''})",
+        f"({format_rate(rate)}{'; ' + retries if retries else ''})",
         file=env.stderr,
     )
     return OK

@@ -170,13 +170,13 @@ class RetryWatch:
         return "  ".join(parts)
 
     def summary(self) -> str:
-        """For the closing lines: ``37 retries (12 rate limited), paused 9.5 s``; or empty."""
+        """For the closing lines: ``37 retries: 12 rate limited, paused 9.5 s``; or empty."""
         if not self.retries:
             return ""
-        text = f"{format_count(self.retries)} retries"
+        text = f"{format_count(self.retries)} {'retry' if self.retries == 1 else 'retries'}"
         if self.rate_limited:
             text += (
-                f" ({format_count(self.rate_limited)} rate limited), paused "
+                f": {format_count(self.rate_limited)} rate limited, paused "
                 f"{self.paused_total:.1f} s"
             )
         return text

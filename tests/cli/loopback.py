@@ -129,3 +129,25 @@ def console(
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def consoles(
+    *argvs: list[str], server: Server | None = None, timeout: float = 60, **env: str
+) -> list[subprocess.CompletedProcess[str]]:
+    """Run several ``scale-async`` commands at once (start-up dominates), in order of ``argvs``."""
+    processes = [
+        subprocess.Popen(
+            [str(SCRIPT), *argv],
+            env=cli_env(server, **env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in argvs
+    ]
+    done = []
+    for argv, process in zip(argvs, processes, strict=True):
+        out, err = process.communicate(timeout=timeout)
+        done.append(subprocess.CompletedProcess(argv, process.returncode, out, err))
+    return done

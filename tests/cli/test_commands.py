@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 from pathlib import Path
@@ -460,3 +461,46 @@ def test_console_script_and_cli_extra_are_declared() -> None:
     assert 'scale-async = "scale_async.cli:main"' in scripts
     extra = text.split("\ncli = [", 1)[1].split("]", 1)[0]
     assert '"uvicorn' in extra
+
+
+USAGE_ERRORS = [
+    (["--base-url", "ftp://x", "projects", "list"], "expected an http(s) URL"),
+    (["--base-url", "not a url", "projects", "list"], "expected an http(s) URL"),
+    (["tasks", "export", "--project", "p", "--page-size", "101"], "must be at most 100"),
+    (["tasks", "export", "--project", "p", "--partitions", "5000"], "must be at most 1000"),
+    (["batches", "status", ""], "must not be empty"),
+    (["batches", "cancel", "", "--yes"], "must not be empty"),
+    (["tasks", "export", "--project", ""], "must not be empty"),
+    (["tasks", "create", KIND, "IN", "--project", "p", "--rate-limit", "1e-300"], "at least 0.01"),
+    (["tasks", "export", "--project", "p", "--created-after", "2024-05-01garbage"], "ISO-8601"),
+    (["batches", "list", "--created-before", "2024-02-30"], "ISO-8601"),
+    (["tasks", "create", KIND, "FIFO", "--project", "p"], "not a regular file"),
+    (["tasks", "create", KIND, "IN", "--project", "p", "--concurrency", "2000000"], "at most 1000"),
+    (["batches", "cancel", "b", "--concurrency", "1001"], "at most 1000"),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), USAGE_ERRORS, ids=lambda v: " ".join(v)[:40])
+def test_usage_errors_are_one_line_and_exit_two_before_any_request(
+    cli: Run, fake: FakeScaleAPI, tmp_path: Path, argv: list[str], expected: str
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [payload(0)])
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    paths = {"IN": str(source), "FIFO": str(fifo)}
+    result = cli(*(paths.get(arg, arg) for arg in argv))
+    assert result.code == 2, result.err
+    assert expected in result.err
+    assert result.err.count("\n") == 1
+    assert "Traceback" not in result.err
+    assert fake.stats.requests_served == 0
+
+
+def test_concurrency_at_the_cap_is_accepted(cli: Run, fake: FakeScaleAPI, tmp_path: Path) -> None:
+    seed(fake)
+    source = write_jsonl(tmp_path / "in.jsonl", [payload(n) for n in range(3)])
+    result = cli(
+        "tasks", "create", KIND, str(source), "--project", PROJECT, "--concurrency", "1000"
+    )
+    assert result.code == 0, result.err
+    assert "3 of 3 lines: 3 created" in result.err

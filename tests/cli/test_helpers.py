@@ -194,7 +194,7 @@ def test_retry_watch_counts_retries_and_merges_overlapping_pauses() -> None:
     assert watch.status() == "retries 3  retrying: server error 503"
     clock.now = 20.0
     assert watch.status() == "retries 3"
-    assert watch.summary() == "3 retries (2 rate limited), paused 5.0 s"
+    assert watch.summary() == "3 retries: 2 rate limited, paused 5.0 s"
 
 
 def test_retry_reasons() -> None:
