@@ -14,8 +14,6 @@ import argparse
 import time
 from typing import Any
 
-import anyio
-
 from scale_async import (
     AsyncScaleClient,
     BulkCancelResult,
@@ -33,6 +31,7 @@ from ._output import choose_format, write_records
 from ._progress import RetryWatch, format_count
 from ._projects import require_project
 from ._report import describe_error
+from ._run import run as run_async
 
 __all__ = ["COUNT_KEYS", "cancel", "create", "listing", "status", "status_record"]
 
@@ -68,7 +67,7 @@ def create(args: argparse.Namespace, env: Env) -> int:
                     f"batch {args.name!r} already exists (batch names are per account)", API_ERROR
                 ) from None
 
-    anyio.run(go)
+    run_async(go)
     print(f"created batch {args.name} in project {args.project}", file=env.stdout)
     return OK
 
@@ -83,7 +82,7 @@ def cancel(args: argparse.Namespace, env: Env) -> int:
             await _batch_status(client, args.name)
             return await client.get_tasks_count(batch_name=args.name, status=TaskStatus.Pending)
 
-    total = anyio.run(count)
+    total = run_async(count)
     question = (
         f"Cancel {format_count(total)} pending tasks of batch {args.name}? It cannot be undone."
     )
@@ -105,7 +104,7 @@ def cancel(args: argparse.Namespace, env: Env) -> int:
                     progress=show,
                 )
 
-    result = anyio.run(go)
+    result = run_async(go)
     print(
         f"batch {args.name}: {format_count(len(result.cancelled))} cancelled, "
         f"{format_count(len(result.skipped))} skipped, {format_count(len(result.failed))} failed",
@@ -128,7 +127,7 @@ def status(args: argparse.Namespace, env: Env) -> int:
         async with env.client() as client:
             return await _batch_status(client, args.name)
 
-    record = status_record(args.name, anyio.run(fetch))
+    record = status_record(args.name, run_async(fetch))
     columns = ("name", "status", *COUNT_KEYS)
     write_records([record], columns, choose_format(args.format, env.stdout), env.stdout)
     return OK
@@ -152,7 +151,7 @@ def listing(args: argparse.Namespace, env: Env) -> int:
             return [batch.as_dict() async for batch in batches]
 
     try:
-        records = anyio.run(fetch)
+        records = run_async(fetch)
     except ScaleResourceNotFound:
         raise CliError(f"project {args.project!r} not found", API_ERROR) from None
     write_records(records, LIST_COLUMNS, choose_format(args.format, env.stdout), env.stdout)

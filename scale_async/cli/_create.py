@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-import anyio
-
 from scale_async import (
     AsyncScaleClient,
     CreatedTask,
@@ -51,6 +49,7 @@ from ._report import (
     failed_record,
     malformed_record,
 )
+from ._run import run as run_async
 
 __all__ = ["Tally", "earlier_task_ids", "job_namespace", "run"]
 
@@ -315,7 +314,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise CliError("the report would overwrite the input file: choose another --report", USAGE)
     job = Ingest(args, env, path, total, report)
     try:
-        anyio.run(job.run)
+        run_async(job.run)
     except KeyboardInterrupt:
         code = job.finish(interrupted=True)
         if job.started is None:

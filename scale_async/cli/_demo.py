@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio
-
 from scale_async import (
     AsyncScaleClient,
     Progress,
@@ -35,6 +33,7 @@ from ._display import Display, open_display
 from ._env import Env
 from ._exit import FAILED, INTERRUPTED, OK, USAGE, CliError
 from ._progress import format_count, format_rate
+from ._run import run as run_async
 
 __all__ = ["Outcome", "demo_payloads", "problems", "run", "summary"]
 
@@ -231,7 +230,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             await _walk(client, outcome, args.concurrency, env)
 
     try:
-        anyio.run(go)
+        run_async(go)
     except KeyboardInterrupt:
         print("scale-async: interrupted", file=env.stderr)
         if real and outcome.batch_created:

@@ -14,14 +14,13 @@ import argparse
 import time
 from typing import Any
 
-import anyio
-
 from ._display import open_display
 from ._env import Env
 from ._exit import OK, USAGE, CliError
 from ._output import json_line
 from ._progress import RetryWatch, format_count, format_duration, format_rate
 from ._projects import require_batch, require_project
+from ._run import run as run_async
 
 __all__ = ["export_filters", "run"]
 
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
                         bar.update(written, 0)
         out.flush()
 
-    anyio.run(go)
+    run_async(go)
     elapsed = time.monotonic() - started
     rate = written / elapsed if elapsed > 0 else 0.0
     retries = watch.summary()

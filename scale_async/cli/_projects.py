@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import anyio
-
 from scale_async import AsyncScaleClient, ScaleDuplicateResource, ScaleResourceNotFound
 
 from ._env import Env
 from ._exit import API_ERROR, OK, CliError
 from ._output import choose_format, write_records
+from ._run import run as run_async
 
 __all__ = ["create", "listing", "require_batch", "require_project"]
 
@@ -51,7 +50,7 @@ def create(args: argparse.Namespace, env: Env) -> int:
             except ScaleDuplicateResource:
                 raise CliError(f"project {args.name!r} already exists", API_ERROR) from None
 
-    anyio.run(go)
+    run_async(go)
     print(f"created project {args.name} ({args.task_type})", file=env.stdout)
     return OK
 
@@ -64,6 +63,6 @@ def listing(args: argparse.Namespace, env: Env) -> int:
         async with env.client() as client:
             return [project.as_dict() for project in await client.projects()]
 
-    records = anyio.run(fetch)
+    records = run_async(fetch)
     write_records(records, COLUMNS, choose_format(args.format, env.stdout), env.stdout)
     return OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import os
@@ -65,6 +66,7 @@ from scale_async.cli._report import (
     failed_record,
     malformed_record,
 )
+from scale_async.cli._run import run as run_async
 
 # -- progress ----------------------------------------------------------------------------------
 
@@ -480,3 +482,17 @@ def test_demo_payloads_are_distinct_and_the_checks_catch_wrong_numbers() -> None
     wrong = Outcome(tasks=5, batch="b", created=5, listed=4, cancelled=3, skipped=2)
     assert len(problems(wrong, real=False)) == 2
     assert len(problems(wrong, real=True)) == 1  # a real test_ key completes: skipped is fine
+
+
+def test_a_cancelled_main_task_is_reported_as_ctrl_c() -> None:
+    """Python 3.10's asyncio runner lets Ctrl-C escape as the main task's CancelledError."""
+
+    async def cancelled() -> None:
+        raise asyncio.CancelledError
+
+    async def fine() -> int:
+        return 7
+
+    with pytest.raises(KeyboardInterrupt):
+        run_async(cancelled)
+    assert run_async(fine) == 7
