@@ -10,6 +10,7 @@ in-process; nothing else about the command changes.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import os
@@ -57,10 +58,23 @@ def _secrets(argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
     return [secret for secret in found if len(secret) >= 4]
 
 
+def _encodings(secret: str) -> list[str]:
+    """The forms a key travels in: as is, and base64 as HTTP Basic sends it (``key:``)."""
+    forms = [secret]
+    for raw in (f"{secret}:", secret):
+        encoded = base64.b64encode(raw.encode()).decode()
+        forms += [encoded, encoded.rstrip("=")]
+    return forms
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***`` (argparse echoes unknown arguments)."""
+    """``text`` with every secret, in every form, replaced by ``***``.
+
+    argparse echoes unknown arguments, and a server may echo the Authorization header.
+    """
     for secret in secrets:
-        text = text.replace(secret, "***")
+        for form in sorted(set(_encodings(secret)), key=len, reverse=True):
+            text = text.replace(form, "***")
     return text
 
 

@@ -33,10 +33,9 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        from . import redact
+
+        return redact(super().format(record), self._secrets)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ the session's one ``fake-server`` process.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -159,6 +160,7 @@ def test_verbose_shows_the_clients_request_log_without_the_key(server: Server) -
     assert "DEBUG scale_async: GET projects -> 200 in" in loud.stderr
     assert loud.stdout == quiet.stdout
     assert KEY not in loud.stderr
+    assert base64.b64encode(f"{KEY}:".encode()).decode() not in loud.stderr
 
 
 @pytest.mark.parametrize("command", [["batches", "list"], ["projects", "list"]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import io
 import json
 import os
@@ -432,6 +433,12 @@ def test_secrets_are_found_and_redacted() -> None:
     found = _secrets(argv, {"SCALE_API_KEY": "test_envkey"})
     assert set(found) == {"live_s3cret", "test_other", "test_envkey"}
     assert redact("bad: live_s3cret and test_envkey", found) == "bad: *** and ***"
+    basic = base64.b64encode(b"live_s3cret:").decode()
+    assert (
+        redact(f"echoed Authorization: Basic {basic}", found) == "echoed Authorization: Basic ***"
+    )
+    bare = base64.b64encode(b"test_envkey").decode().rstrip("=")
+    assert redact(f"token {bare}", found) == "token ***"
 
 
 # -- output and checks -------------------------------------------------------------------------
