@@ -114,13 +114,16 @@ def test_projects_and_batches_are_created_from_the_command_line(
     made = console("projects", "create", "made", "--type", KIND, server=server)
     assert made.returncode == 0, made.stderr
     assert made.stdout == f"created project made ({KIND})\n"
-    again = console("projects", "create", "made", "--type", KIND, server=server)
+    again, batch, orphan = consoles(
+        ["projects", "create", "made", "--type", KIND],
+        ["batches", "create", "made-1", "--project", "made"],
+        ["batches", "create", "made-2", "--project", "nope"],
+        server=server,
+    )
     assert again.returncode == 6
     assert "already exists" in again.stderr
-    batch = console("batches", "create", "made-1", "--project", "made", server=server)
     assert batch.returncode == 0, batch.stderr
     assert batch.stdout == "created batch made-1 in project made\n"
-    orphan = console("batches", "create", "made-2", "--project", "nope", server=server)
     assert orphan.returncode == 6
     assert "project 'nope' not found" in orphan.stderr
     source = write_jsonl(tmp_path / "in.jsonl", [payload(n) for n in range(5)])
