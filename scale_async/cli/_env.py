@@ -119,12 +119,15 @@ class Env:
         self, *, concurrency: int = 0, on_retry: Callable[..., object] | None = None
     ) -> AsyncScaleClient:
         """An async client for these settings, with room for ``concurrency`` requests at once."""
-        pool: int = client_default("max_connections")
+        options: dict[str, Any] = {}
+        pool = client_default("max_connections")
+        if concurrency > (pool if isinstance(pool, int) else 0):
+            options["max_connections"] = concurrency
         return AsyncScaleClient(
             api_key=self.require_key(),
             api_instance_url=self.base_url,
             timeout=self.timeout,
             retry=self.retry_policy(on_retry),
-            max_connections=max(pool, concurrency),
             transport=self.transport,
+            **options,
         )

@@ -6,7 +6,9 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -504,3 +506,27 @@ def test_concurrency_at_the_cap_is_accepted(cli: Run, fake: FakeScaleAPI, tmp_pa
     )
     assert result.code == 0, result.err
     assert "3 of 3 lines: 3 created" in result.err
+
+
+def test_an_input_that_breaks_midway_is_not_taken_for_its_end(
+    cli: Run, fake: FakeScaleAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error after two lines: those two are created, and the run says the rest was not."""
+    from scale_async.cli import _create
+
+    seed(fake)
+    source = write_jsonl(tmp_path / "in.jsonl", [payload(n) for n in range(5)])
+
+    def breaking(handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, line in enumerate(handle, start=1):
+            if number == 3:
+                raise OSError(5, "Input/output error")
+            yield number, json.loads(line)
+
+    monkeypatch.setattr(_create, "read_lines", breaking)
+    result = cli("tasks", "create", KIND, str(source), "--project", PROJECT)
+    assert result.code == 1
+    assert "could not be read past line 2" in result.err
+    assert "Input/output error" in result.err
+    assert "2 of 5 lines: 2 created" in result.err
+    assert fake.stats.tasks_created == 2
