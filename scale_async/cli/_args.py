@@ -268,7 +268,8 @@ def _connection() -> Parser:
         type=base_url,
         default=argparse.SUPPRESS,
         metavar="URL",
-        help=f"API base URL including /v1; default $SCALE_API_BASE_URL, else {default_base_url()}",
+        help="API base URL including /v1; default $SCALE_API_BASE_URL, else Scale's API "
+        f"(here and now: {default_base_url()})",
     )
     group.add_argument(
         "--max-retries",

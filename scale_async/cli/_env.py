@@ -38,7 +38,7 @@ def _client_base_url(url: str | None) -> str:
 
 
 def default_base_url() -> str:
-    """The URL a client uses when given none (``$SCALE_API_BASE_URL`` aside), for help texts."""
+    """The URL a client given none uses here (``$SCALE_API_BASE_URL`` or its own default)."""
     try:
         return _client_base_url(None)
     except ValueError:
