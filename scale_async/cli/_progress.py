@@ -145,13 +145,14 @@ class RetryWatch:
         """Record one retry: ``error`` is what failed, ``delay`` the wait before the next try."""
         now = self._clock()
         self.retries += 1
-        self._reason, self._reason_at = retry_reason(error), now
-        if isinstance(error, ScaleTooManyRequests):
-            self.rate_limited += 1
-            until = now + max(0.0, delay)
-            if until > self._paused_until:
-                self.paused_total += until - max(self._paused_until, now)
-                self._paused_until = until
+        if not isinstance(error, ScaleTooManyRequests):  # a 429 shows as its pause instead
+            self._reason, self._reason_at = retry_reason(error), now
+            return
+        self.rate_limited += 1
+        until = now + max(0.0, delay)
+        if until > self._paused_until:
+            self.paused_total += until - max(self._paused_until, now)
+            self._paused_until = until
 
     def paused_for(self) -> float:
         """Seconds left in the current rate-limit pause (0 when none)."""

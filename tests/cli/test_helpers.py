@@ -192,6 +192,8 @@ def test_retry_watch_counts_retries_and_merges_overlapping_pauses() -> None:
     watch(ScaleTooManyRequests("slow", 429), 4.0)  # pushes the end from 4 to 5: 1 s more
     assert watch.paused_for() == 4.0
     assert watch.status() == "retries 2  paused 4.0 s: rate limited"
+    clock.now = 5.5
+    assert watch.status() == "retries 2"  # the pause is over; nothing else to say
     clock.now = 6.0
     watch(ScaleServiceUnavailable("busy", 503), 0.5)
     assert watch.status() == "retries 3  retrying: server error 503"
