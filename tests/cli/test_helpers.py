@@ -21,23 +21,21 @@ from scale_async import (
     derive_unique_id,
 )
 from scale_async.cli import _secrets, redact
-from scale_async.cli._args import (
+from scale_async.cli._args import Lazy, build_parser, parse
+from scale_async.cli._batches import status_record
+from scale_async.cli._checks import (
     MAX_CONCURRENCY,
-    Lazy,
     base_url,
-    build_parser,
     concurrency,
     int_between,
     iso_date,
     latency,
     name,
-    parse,
     positive_float,
     positive_int,
     rate,
     task_type,
 )
-from scale_async.cli._batches import status_record
 from scale_async.cli._create import Tally, earlier_task_ids, job_namespace
 from scale_async.cli._demo import Outcome, demo_payloads, problems
 from scale_async.cli._display import PlainDisplay, RichDisplay, open_display
