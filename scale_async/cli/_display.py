@@ -88,7 +88,9 @@ class _Closing:
 class PlainDisplay(_Closing):
     """Whole lines, at most one per ``interval`` seconds, then the final one on ``close``.
 
-    The first line comes after one interval, so a quick job logs only its final line.
+    The first line comes after one interval, so a quick job logs only its final line. A
+    rate-limit pause that starts is logged at once (within the same limit of one line per
+    interval), since no result arrives during it to trigger a line.
     """
 
     def __init__(
@@ -107,12 +109,18 @@ class PlainDisplay(_Closing):
         self._interval = interval
         self._last = self._counts.started
         self._closed = False
+        if watch is not None:
+            # During a pause no result arrives to trigger a line: say so when it starts.
+            watch.on_pause.append(self._tick)
 
     def update(self, done: int, failed: int) -> None:
         """Record the counts; write a line if the last one is ``interval`` old."""
         counts = self._counts
         counts.done, counts.failed = done, failed
-        if counts.clock() - self._last >= self._interval:
+        self._tick()
+
+    def _tick(self) -> None:
+        if not self._closed and self._counts.clock() - self._last >= self._interval:
             self._draw()
 
     def close(self) -> None:

@@ -140,6 +140,8 @@ class RetryWatch:
         self._paused_until = 0.0
         self._reason = ""
         self._reason_at = -REASON_SHOWN_FOR
+        #: Called when a pause starts while none was on: a log can say so at once.
+        self.on_pause: list[Callable[[], object]] = []
 
     def __call__(self, error: BaseException, delay: float) -> None:
         """Record one retry: ``error`` is what failed, ``delay`` the wait before the next try."""
@@ -150,9 +152,13 @@ class RetryWatch:
             return
         self.rate_limited += 1
         until = now + max(0.0, delay)
+        was_open = self._paused_until <= now
         if until > self._paused_until:
             self.paused_total += until - max(self._paused_until, now)
             self._paused_until = until
+        if was_open and until > now:
+            for listener in self.on_pause:
+                listener()
 
     def paused_for(self) -> float:
         """Seconds left in the current rate-limit pause (0 when none)."""

@@ -142,6 +142,26 @@ def test_plain_display_writes_whole_lines_every_few_seconds_then_the_final_one()
     assert lines[-1].startswith("t  39/100")
 
 
+def test_plain_display_logs_a_pause_when_it_starts_at_most_once_per_interval() -> None:
+    clock = Clock()
+    watch = RetryWatch(clock)
+    stream = FakeTTY(tty=False)
+    bar = PlainDisplay("t", 10, stream, clock=clock, watch=watch, interval=5.0)
+    bar.update(3, 0)
+    clock.now = 6.0  # no result for a while, then a 429
+    watch(ScaleTooManyRequests("slow down", 429), 4.0)
+    assert stream.getvalue().splitlines() == [
+        "t  3/10 30.0%  ok 3  failed 0  0.5/s  ETA 0:14  elapsed 0:06  "
+        "retries 1  paused 4.0 s: rate limited"
+    ]
+    clock.now = 10.5  # the next pause, too soon for another line
+    watch(ScaleTooManyRequests("slow down", 429), 1.0)
+    assert len(stream.getvalue().splitlines()) == 1
+    bar.close()
+    watch(ScaleTooManyRequests("slow down", 429), 1.0)  # closed: silent
+    assert len(stream.getvalue().splitlines()) == 2
+
+
 def test_plain_display_says_why_the_job_is_slow() -> None:
     clock = Clock()
     watch = RetryWatch(clock)
