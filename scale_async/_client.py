@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._api.batches import BatchesAPI
 from ._api.bulk import BulkAPI
 from ._api.files import FilesAPI
+from ._api.legacy import LegacyAPI
 from ._api.projects import ProjectsAPI
 from ._api.studio import StudioAPI
 from ._api.tasks import TasksAPI
@@ -13,7 +14,9 @@ from ._api.teams import TeamsAPI
 __all__ = ["AsyncScaleClient"]
 
 
-class AsyncScaleClient(BulkAPI, TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI):
+class AsyncScaleClient(
+    BulkAPI, TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI, LegacyAPI
+):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
     ``api_key`` defaults to ``$SCALE_API_KEY``; ``api_instance_url`` (which includes ``/v1``)
@@ -23,6 +26,9 @@ class AsyncScaleClient(BulkAPI, TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, Tea
     no request waits forever. ``retry`` is the ``RetryPolicy``. ``max_connections`` bounds
     both the pool and the requests in flight. ``transport`` replaces the HTTP transport
     (for instance ``httpx.ASGITransport`` around the fake Scale API).
+
+    ``client.api`` makes raw requests (``await client.api.post_request(endpoint, body=...)``)
+    on the same retries and errors, for endpoints without a method.
 
     Use it as ``async with AsyncScaleClient() as client:`` or call ``aclose()``.
     """

@@ -6,12 +6,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from scale_async import AsyncScaleClient
+from scale_async._api.legacy import process_tasks_endpoint_args
 from scale_async._engine.core import HttpCore
 
 from ._convert import to_sync
 from ._portal import PortalRunner
 
-__all__ = ["SyncClient", "SyncClientBase", "SyncModelMixin"]
+__all__ = ["SyncClient", "SyncClientBase", "SyncModelMixin", "SyncNamespace"]
 
 A = TypeVar("A", bound=HttpCore)
 S = TypeVar("S", bound="SyncClient[Any]")
@@ -72,6 +73,23 @@ async def _next_batch(stream: Any) -> Any:
 
 class SyncClientBase(SyncClient[AsyncScaleClient]):
     """The base of the generated ``ScaleClient``: the sync driver of an ``AsyncScaleClient``."""
+
+    #: The SDK's private helper, which its own test suite calls (no I/O, so nothing to run).
+    _process_tasks_endpoint_args = staticmethod(process_tasks_endpoint_args)
+
+
+class SyncNamespace:
+    """Drives a helper object of an async client (``client.api``) on that client's loop."""
+
+    def __init__(self, async_obj: Any, runner: PortalRunner) -> None:
+        self._async = async_obj
+        self._runner = runner
+
+    def __repr__(self) -> str:
+        return repr(self._async).replace("<", "<Sync", 1)
+
+    def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
 
 
 class SyncModelMixin:

@@ -7,6 +7,8 @@ the async core on the client's event loop thread; see ``scale_sync._base``.
 # ruff: noqa: E501, I001
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 import scale_async as _async
@@ -29,11 +31,11 @@ from scale_async.studio import StudioBatch, StudioLabelerAssignment, StudioProje
 from scale_async.tasks import TaskFields, TaskReviewStatus, TaskStatus, TaskType
 from scale_async.teams import TeammateFields, TeammateRole
 from scale_async.training_tasks import TrainingTask
-from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin
+from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin, SyncNamespace
 from scale_sync._convert import register_twin
 from typing import Any, cast
 
-__all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate"]
+__all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate", "Api"]
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -162,6 +164,52 @@ class Teammate(TeammateFields, SyncModelMixin):
         return cast("list[Teammate]", self._run(_async.Teammate.update_teammate_role, new_role))
 
 
+class Api(SyncNamespace):
+    """``client.api``: the SDK's generic requests, on this client's retries and errors.
+
+    ``endpoint`` is relative to the base URL (``projects/kittens/setOntology``). Each call
+    returns the decoded JSON, or None when a success carries none, and raises the SDK's
+    exceptions (``ScaleInvalidRequest`` for a 400, ...). A POST is retried after an ambiguous
+    failure only when its body carries a ``unique_id``; the other methods are idempotent.
+    """
+
+    def get_request(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """``GET endpoint?params``; lists in ``params`` repeat their key, as in ``requests``."""
+        return cast("Any", self._call(self._async.get_request, endpoint, params))
+
+    def post_request(
+        self,
+        endpoint: str,
+        body: Any = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """``POST endpoint`` with a JSON ``body``, or multipart ``files`` and form ``data``."""
+        return cast("Any", self._call(self._async.post_request, endpoint, body, files, data))
+
+    def delete_request(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """``DELETE endpoint`` (Scale's tag removal carries a JSON body)."""
+        return cast("Any", self._call(self._async.delete_request, endpoint, params, body))
+
+    def put_request(
+        self,
+        endpoint: str,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """``PUT endpoint`` with a JSON ``body``."""
+        return cast("Any", self._call(self._async.put_request, endpoint, body, params))
+
+
 class ScaleClient(SyncClientBase):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
@@ -172,6 +220,9 @@ class ScaleClient(SyncClientBase):
     no request waits forever. ``retry`` is the ``RetryPolicy``. ``max_connections`` bounds
     both the pool and the requests in flight. ``transport`` replaces the HTTP transport
     (for instance ``httpx.ASGITransport`` around the fake Scale API).
+
+    ``client.api`` makes raw requests (``client.api.post_request(endpoint, body=...)``)
+    on the same retries and errors, for endpoints without a method.
 
     Use it as ``with ScaleClient() as client:`` or call ``close()``.
     """
@@ -191,6 +242,11 @@ class ScaleClient(SyncClientBase):
         transport: Transport | None = None,
     ) -> None:
         super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+
+    @functools.cached_property
+    def api(self) -> Api:
+        """Raw requests for endpoints this client has no method for (the SDK's ``client.api``)."""
+        return Api(self._async.api, self._runner)
 
     def list_studio_assignments(
         self,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import scale_async
+import scale_async._api.legacy
 import scale_async.nga
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +39,17 @@ TWINS: dict[str, str] = {
     "Teammate": "TeammateFields",
 }
 
+#: Helper objects the async client hands out as properties (``client.api``), with the name
+#: of their sync twin; the twin forwards each coroutine method as the client does.
+NAMESPACES: dict[str, tuple[type, str]] = {"api": (scale_async._api.legacy.RawAPI, "Api")}
+
 #: Async-only spellings and their sync counterparts.
 REWRITES = {
     "AsyncPageIterator": "Iterator",
     "BulkStream": "Iterator",
     "AsyncScaleClient": "ScaleClient",
     "AsyncNGAScaleClient": "NGAScaleClient",
+    **{cls.__name__: name for cls, name in NAMESPACES.values()},
 }
 
 SKIP = {"aclose"}
@@ -246,8 +252,26 @@ def _client_class(
         f"        super().__init__({ref}({_forward(sig)}))",
         "",
     ]
+    namespaces = NAMESPACES.items() if cls is scale_async.AsyncScaleClient else ()
+    for attr, (_, ns_name) in namespaces:
+        doc = inspect.getdoc(getattr(cls, attr)) or ""
+        lines += [
+            "    @functools.cached_property",
+            f"    def {attr}(self) -> {ns_name}:",
+            f'        """{doc}"""',
+            f"        return {ns_name}(self._async.{attr}, self._runner)",
+            "",
+        ]
     methods = [_method(n, f, "", imports, model=False) for n, f in _public_methods(cls)]
     return "\n".join(lines) + "\n" + "\n".join(methods)
+
+
+def _namespace_class(cls: type, name: str, imports: Imports) -> str:
+    """The sync twin ``name`` of a helper object such as ``RawAPI``."""
+    doc = inspect.getdoc(cls) or ""
+    doc_text = "\n".join(("    " + ln) if ln else "" for ln in doc.splitlines()).lstrip()
+    methods = [_method(n, f, "", imports, model=False) for n, f in _public_methods(cls)]
+    return f'class {name}(SyncNamespace):\n    """{doc_text}\n    """\n\n' + "\n".join(methods)
 
 
 def _twin_class(name: str, base: str, imports: Imports) -> str:
@@ -279,10 +303,12 @@ def render() -> str:
     imports.add("scale_sync._base", "SyncClientBase")
     imports.add("scale_sync._base", "SyncClient")
     imports.add("scale_sync._base", "SyncModelMixin")
+    imports.add("scale_sync._base", "SyncNamespace")
     imports.add("scale_sync._convert", "register_twin")
     imports.add("collections.abc", "Iterator")
     imports.add("typing", "Any")
     twins = [_twin_class(name, base, imports) for name, base in TWINS.items()]
+    twins += [_namespace_class(cls, name, imports) for cls, name in NAMESPACES.values()]
     client = _client_class(imports)
     nga = _client_class(
         imports,
@@ -292,10 +318,12 @@ def render() -> str:
         "_async.nga.AsyncNGAScaleClient",
     )
     registrations = "\n".join(f"register_twin(_async.{name}, {name})" for name in TWINS)
-    all_names = ", ".join(f'"{n}"' for n in ["ScaleClient", "NGAScaleClient", *TWINS])
+    names = ["ScaleClient", "NGAScaleClient", *TWINS, *(n for _, n in NAMESPACES.values())]
+    all_names = ", ".join(f'"{n}"' for n in names)
     return (
         HEADER
-        + "import attrs\n\nimport scale_async as _async\nimport scale_async.nga\n"
+        + "import functools\n\nimport attrs\n\n"
+        + "import scale_async as _async\nimport scale_async.nga\n"
         + imports.render()
         + f"\n__all__ = [{all_names}]\n\n\n"
         + "\n\n".join(twins)
