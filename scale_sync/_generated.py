@@ -411,15 +411,23 @@ class ScaleClient(SyncClientBase):
 
     def projects(
         self,
+        *,
+        archived: bool | None = None,
     ) -> list[Project]:
-        """Every project of the account (the API does not page this list)."""
-        return cast("list[Project]", self._call(self._async.projects))
+        """Every project of the account (the API does not page this list).
+
+        ``archived=True`` lists only archived projects, ``False`` only active ones; by
+        default the server's choice (seed 003's ``?archived=`` filter).
+        """
+        return cast("list[Project]", self._call(self._async.projects, archived=archived))
 
     def get_projects(
         self,
+        *,
+        archived: bool | None = None,
     ) -> list[Project]:
         """Every project of the account; the same as ``projects()``."""
-        return cast("list[Project]", self._call(self._async.get_projects))
+        return cast("list[Project]", self._call(self._async.get_projects, archived=archived))
 
     def update_project(
         self,
@@ -437,9 +445,9 @@ class ScaleClient(SyncClientBase):
         self,
         project_name: str,
         ontology: list[Any],
-        name: str,
+        name: str | None = None,
     ) -> Project:
-        """Set the project's ontology (choices, unique), saved as version ``name``.
+        """Set the project's ontology (choices, unique), saved as version ``name`` if given.
 
         Returns the updated project, fetched again if the server's answer is not one.
         """
@@ -531,7 +539,8 @@ class ScaleClient(SyncClientBase):
 
         Filters: ``start_time``, ``end_time``, ``exclude_archived``, ``status``, ``project``,
         ``limit`` (1-100), ``offset``, and the API's ``completed_after``, ``completed_before``,
-        ``audited_after``, ``audited_before``. Any other name raises ``ScaleInvalidRequest``
+        ``audited_after``, ``audited_before`` and ``detailed`` (progress details per batch).
+        Any other name raises ``ScaleInvalidRequest``
         before a request is sent.
         """
         return cast("Batchlist", self._call(self._async.batches, **kwargs))
@@ -544,6 +553,7 @@ class ScaleClient(SyncClientBase):
         created_before: str | None = None,
         exclude_archived: bool = False,
         *,
+        detailed: bool | None = None,
         concurrency: int = 4,
     ) -> Iterator[Batch]:
         """Every batch matching the filters, newest first: ``for batch in ...``.
@@ -551,9 +561,9 @@ class ScaleClient(SyncClientBase):
         The first page tells how many batches there are; the other pages are then fetched
         ``concurrency`` at a time and yielded in order. Offsets are taken from the first
         answer, so batches created during the listing may be missed or repeated, as with
-        any offset paging.
+        any offset paging. ``detailed=True`` asks for each batch's progress details.
         """
-        return cast("Iterator[Batch]", self._iterate(self._async.get_batches(project_name, batch_status, created_after, created_before, exclude_archived, concurrency=concurrency)))
+        return cast("Iterator[Batch]", self._iterate(self._async.get_batches(project_name, batch_status, created_after, created_before, exclude_archived, detailed=detailed, concurrency=concurrency)))
 
     def create_task(
         self,

@@ -108,7 +108,8 @@ class BatchesAPI(ClientCore):
 
         Filters: ``start_time``, ``end_time``, ``exclude_archived``, ``status``, ``project``,
         ``limit`` (1-100), ``offset``, and the API's ``completed_after``, ``completed_before``,
-        ``audited_after``, ``audited_before``. Any other name raises ``ScaleInvalidRequest``
+        ``audited_after``, ``audited_before`` and ``detailed`` (progress details per batch).
+        Any other name raises ``ScaleInvalidRequest``
         before a request is sent.
         """
         check_query_keys("batches", kwargs, BATCHES_QUERY_KEYS)
@@ -136,6 +137,7 @@ class BatchesAPI(ClientCore):
         created_before: str | None = None,
         exclude_archived: bool = False,
         *,
+        detailed: bool | None = None,
         concurrency: int = 4,
     ) -> AsyncPageIterator[Batch]:
         """Every batch matching the filters, newest first: ``async for batch in ...``.
@@ -143,14 +145,17 @@ class BatchesAPI(ClientCore):
         The first page tells how many batches there are; the other pages are then fetched
         ``concurrency`` at a time and yielded in order. Offsets are taken from the first
         answer, so batches created during the listing may be missed or repeated, as with
-        any offset paging.
+        any offset paging. ``detailed=True`` asks for each batch's progress details.
         """
+        if detailed is not None and not isinstance(detailed, bool):
+            raise ValueError(f"detailed must be a bool, got {detailed!r}")
         query: dict[str, Any] = {
             "project": project_name,
             "status": batch_status,
             "start_time": created_after,
             "end_time": created_before,
             "exclude_archived": exclude_archived,
+            "detailed": detailed,
         }
         query = {key: value for key, value in query.items() if value is not None}
 

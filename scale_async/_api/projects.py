@@ -72,13 +72,20 @@ class ProjectsAPI(ClientCore):
         require_text("project_name", project_name)
         return await self._project(Call(method="GET", path=f"projects/{segment(project_name)}"))
 
-    async def projects(self) -> list[Project]:
-        """Every project of the account (the API does not page this list)."""
-        return await self._many(Call(method="GET", path="projects"), Project)
+    async def projects(self, *, archived: bool | None = None) -> list[Project]:
+        """Every project of the account (the API does not page this list).
 
-    async def get_projects(self) -> list[Project]:
+        ``archived=True`` lists only archived projects, ``False`` only active ones; by
+        default the server's choice (seed 003's ``?archived=`` filter).
+        """
+        if archived is not None and not isinstance(archived, bool):
+            raise ValueError(f"archived must be a bool, got {archived!r}")
+        params = None if archived is None else {"archived": "true" if archived else "false"}
+        return await self._many(Call(method="GET", path="projects", params=params), Project)
+
+    async def get_projects(self, *, archived: bool | None = None) -> list[Project]:
         """Every project of the account; the same as ``projects()``."""
-        return await self._many(Call(method="GET", path="projects"), Project)
+        return await self.projects(archived=archived)
 
     async def update_project(self, project_name: str, **kwargs: Any) -> Project:
         """Set new default task parameters, creating a new parameter version.
@@ -97,22 +104,26 @@ class ProjectsAPI(ClientCore):
         )
 
     async def set_project_ontology(
-        self, project_name: str, ontology: list[Any], name: str
+        self, project_name: str, ontology: list[Any], name: str | None = None
     ) -> Project:
-        """Set the project's ontology (choices, unique), saved as version ``name``.
+        """Set the project's ontology (choices, unique), saved as version ``name`` if given.
 
         Returns the updated project, fetched again if the server's answer is not one.
         """
         require_text("project_name", project_name)
-        require_text("name", name)
+        if name is not None:
+            require_text("name", name)
         if not isinstance(ontology, list):
             raise ValueError(f"ontology must be a list, got {ontology!r}")
         path = f"projects/{segment(project_name)}/setOntology"
+        body: dict[str, Any] = {"ontology": ontology}
+        if name is not None:
+            body["name"] = name
         data = await self._call(
             Call(
                 method="POST",
                 path=path,
-                body={"ontology": ontology, "name": name},
+                body=body,
                 replay_safe=False,
                 allow_text=True,
             )

@@ -53,6 +53,7 @@ BATCHES_QUERY_KEYS = frozenset(
         "completed_before",
         "audited_after",
         "audited_before",
+        "detailed",
     }
 )
 

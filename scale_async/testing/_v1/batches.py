@@ -34,6 +34,7 @@ _LIST_PARAMS = (
     "audited_after",
     "audited_before",
     "exclude_archived",
+    "detailed",
     "limit",
     "offset",
 )
@@ -162,6 +163,7 @@ def list_batches(account: Account, query: Query) -> dict[str, Any]:
     limit = query_int(query, "limit", default=100, low=1, high=100)
     offset = query_int(query, "offset", default=0, low=0, high=None)
     query_bool(query, "exclude_archived")
+    query_bool(query, "detailed")
     status = last(query, "status") or None
     if status is not None and status not in BATCH_STATUSES:
         raise bad_request(f"Invalid status: {status}")

@@ -122,15 +122,14 @@ def set_ontology(world: World, account: Account, name: str, payload: Any) -> Pro
     if not isinstance(ontology, list) or not ontology:
         raise bad_request("Please include an ontology parameter (a non-empty array).")
     _check_unique(ontology, "ontology")
-    version_name = req_str(body, "name")
-    project.ontology_history.append(
-        {
-            "name": version_name,
-            "ontology": ontology,
-            "version": len(project.ontology_history),
-            "created_at": format_ms(world.tick()),
-        }
+    version_name = opt_str(body, "name")
+    entry: dict[str, Any] = {} if version_name is None else {"name": version_name}
+    entry.update(
+        ontology=ontology,
+        version=len(project.ontology_history),
+        created_at=format_ms(world.tick()),
     )
+    project.ontology_history.append(entry)
     return project
 
 
