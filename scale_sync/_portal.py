@@ -153,12 +153,24 @@ class PortalRunner:
         which cancels whatever it still had in flight.
         """
         portal = self._ensure_started()
-        with portal.wrap_async_context_manager(source) as entered:
+        manager = portal.wrap_async_context_manager(source)
+        entered = manager.__enter__()
+        try:
             while True:
                 chunk = self.call(take, entered)
                 if chunk is None:
-                    return
+                    break
                 yield from convert(chunk)
+        except BaseException as exc:
+            if isinstance(exc, GeneratorExit) and self._portal is not portal:
+                # Collected after close(): stopping the loop already cancelled and left the
+                # block there, so there is nothing to leave and nobody to tell (the SDK's
+                # generators vanish silently too).
+                raise
+            if not manager.__exit__(type(exc), exc, exc.__traceback__):
+                raise
+            return
+        manager.__exit__(None, None, None)
 
     def close(self) -> None:
         """Run the client's cleanup on the loop, then stop the loop and join its thread."""
