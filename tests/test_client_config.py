@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import anyio
+import certifi
 import httpx
 import pytest
 from httpx_aiohttp import AiohttpTransport
@@ -13,7 +14,13 @@ from httpx_aiohttp import AiohttpTransport
 import scale_async
 import scale_sync
 from scale_async import AsyncScaleClient, ScaleException, Timeout
-from scale_async._engine.http import proxy_mounts, running_on_asyncio, ssl_context
+from scale_async._engine.http import (
+    CA_BUNDLE_VARIABLES,
+    env_ca_bundle,
+    proxy_mounts,
+    running_on_asyncio,
+    ssl_context,
+)
 from tests.scripted import ok, task_json
 
 
@@ -154,8 +161,23 @@ def test_version_is_exposed() -> None:
     assert 'path = "scale_async/_version.py"' in pyproject.read_text()
 
 
-def test_plain_tls_contexts_are_built_once() -> None:
+def test_plain_tls_contexts_are_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loading the CA bundle costs ~20 ms per client otherwise (seen in the benchmarks)."""
+    for name in CA_BUNDLE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     assert ssl_context(None, None) is ssl_context(True, None)
     assert ssl_context(False, None) is ssl_context(False, None)
     assert ssl_context(False, None) is not ssl_context(None, None)
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    assert ssl_context(None, None) is ssl_context(None, None)  # the bundle's, built once
+    assert ssl_context(None, None) is not ssl_context(True, None)
+
+
+def test_the_ca_bundle_variables_in_requests_order() -> None:
+    """REQUESTS_CA_BUNDLE, then CURL_CA_BUNDLE, then OpenSSL's SSL_CERT_FILE; empty is unset."""
+    assert env_ca_bundle({}) is None
+    assert env_ca_bundle({"SSL_CERT_FILE": "/c"}) == "/c"
+    assert env_ca_bundle({"SSL_CERT_FILE": "/c", "CURL_CA_BUNDLE": "/b"}) == "/b"
+    everything = {"SSL_CERT_FILE": "/c", "CURL_CA_BUNDLE": "/b", "REQUESTS_CA_BUNDLE": "/a"}
+    assert env_ca_bundle(everything) == "/a"
+    assert env_ca_bundle({"REQUESTS_CA_BUNDLE": "", "SSL_CERT_FILE": "/c"}) == "/c"

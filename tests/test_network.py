@@ -33,6 +33,7 @@ from scale_async import (
     ScaleUnauthorized,
     TaskType,
 )
+from scale_async._engine.http import CA_BUNDLE_VARIABLES
 
 API_KEY = "test_key"
 TASK_BODY = b'{"task_id": "abc"}'
@@ -335,6 +336,25 @@ async def test_tls_verify_with_ca_file(certs: Certs) -> None:
         async with client_for(url, verify=certs.server_cert) as client:
             task = await client.get_task("abc")
     assert task.id == "abc"
+    assert len(server.seen) == 1
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"])
+async def test_tls_ca_bundle_from_the_environment(
+    certs: Certs, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """Without verify= the bundle the environment names is trusted, as by the SDK; an
+    explicit verify= still wins over it."""
+    for name in CA_BUNDLE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, certs.server_cert)
+    with http_server(server_tls(certs)) as server:
+        url = f"https://127.0.0.1:{port_of(server)}/v1"
+        async with client_for(url) as client:
+            assert (await client.get_task("abc")).task_id == "abc"
+        async with client_for(url, verify=True) as client:
+            with pytest.raises(ScaleTransportError):
+                await client.get_task("abc")
     assert len(server.seen) == 1
 
 

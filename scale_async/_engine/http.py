@@ -141,15 +141,32 @@ def running_on_asyncio() -> bool:
     return True
 
 
+#: Where ``requests`` (hence the SDK) and OpenSSL look for a CA bundle, in requests' order.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
+
+
+def env_ca_bundle(environ: Mapping[str, str]) -> str | None:
+    """The CA bundle the environment names, as the SDK honours it when ``verify`` is unset."""
+    for name in CA_BUNDLE_VARIABLES:
+        if environ.get(name):
+            return environ[name]
+    return None
+
+
 def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
-    """The TLS context for ``verify``/``cert``; ``verify=False`` really turns checks off."""
+    """The TLS context for ``verify``/``cert``; ``verify=False`` really turns checks off.
+
+    Without ``verify`` the CA bundle named by ``$REQUESTS_CA_BUNDLE`` (``$CURL_CA_BUNDLE``,
+    ``$SSL_CERT_FILE``) is trusted, as with the SDK; an explicit ``verify`` always wins.
+    """
+    if verify is None:
+        verify = env_ca_bundle(os.environ)
     if isinstance(verify, ssl.SSLContext):
         ctx = verify
+    elif isinstance(verify, str) and cert is None:
+        return _bundle_context(verify)
     elif isinstance(verify, str):
-        if os.path.isdir(verify):
-            ctx = ssl.create_default_context(capath=verify)
-        else:
-            ctx = ssl.create_default_context(cafile=verify)
+        ctx = _load_bundle(verify)
     elif cert is None:
         # Loading the CA bundle takes ~20 ms; the plain contexts are built once and shared.
         return _plain_context(verify is not False)
@@ -168,6 +185,18 @@ def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
 @functools.cache
 def _plain_context(verified: bool) -> ssl.SSLContext:
     return httpx.create_ssl_context(verify=verified)
+
+
+def _load_bundle(path: str) -> ssl.SSLContext:
+    if os.path.isdir(path):
+        return ssl.create_default_context(capath=path)
+    return ssl.create_default_context(cafile=path)
+
+
+@functools.cache
+def _bundle_context(path: str) -> ssl.SSLContext:
+    # Shared like the plain contexts: nothing is loaded into it after it is built.
+    return _load_bundle(path)
 
 
 def proxy_mounts(proxies: Proxies) -> dict[str, str]:
