@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import attrs
 
-from ._engine.model import Model, tolerant
+from ._engine.model import Model, ValueEnum, tolerant
 from ._engine.pages import Paginator
 
 __all__ = ["Batch", "BatchStatus", "Batchlist"]
 
 
-class BatchStatus(str, Enum):
+class BatchStatus(ValueEnum):
     """A batch's lifecycle state."""
 
     Staging = "staging"
@@ -38,7 +37,7 @@ class BatchFields(Model):
     """
 
     name: str
-    status: BatchStatus | str
+    status: BatchStatus
     project: str
     created_at: str
     metadata: dict[str, Any]

@@ -45,7 +45,7 @@ class ProjectFields(Model):
     """
 
     name: str
-    type: TaskType | str
+    type: TaskType
     param_history: list[dict[str, Any]]
     created_at: str | None = None
     ontology_history: list[Any] | None = attrs.field(default=None, metadata=wire("ontologyHistory"))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import attrs
 
-from ._engine.model import Model, wire
+from ._engine.model import Model, ValueEnum, wire
 
 __all__ = [
     "StudioBatch",
@@ -17,7 +15,7 @@ __all__ = [
 ]
 
 
-class StudioBatchStatus(str, Enum):
+class StudioBatchStatus(ValueEnum):
     """The SDK's one studio batch value (a ``batch_type``; the SDK never uses the enum)."""
 
     Production = "Production"

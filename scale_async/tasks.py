@@ -1,24 +1,24 @@
 """Tasks, the SDK's task enums, and the page type (``scaleapi.tasks``).
 
-The enums have the SDK's exact member names and values. They mix in ``str``, so
-``status == "completed"`` and ``status == TaskStatus.Completed`` both hold; a value the
-server invents later is kept as a plain string rather than failing a parse.
+The enums have the SDK's exact member names and values. They mix in ``str`` and print as
+their values, so ``status == "completed"`` and ``status == TaskStatus.Completed`` both hold
+and ``print(task.status)`` shows ``completed`` as on the SDK; a value the server invents
+later becomes a pseudo-member rather than failing a parse.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import attrs
 
-from ._engine.model import Model
+from ._engine.model import Model, ValueEnum
 from ._engine.pages import Paginator
 
 __all__ = ["Task", "TaskReviewStatus", "TaskStatus", "TaskType", "Tasklist"]
 
 
-class TaskType(str, Enum):
+class TaskType(ValueEnum):
     """The task types ``create_task`` accepts (``POST /task/{type}``)."""
 
     Annotation = "annotation"
@@ -54,16 +54,16 @@ class TaskType(str, Enum):
     Federal2dVideoAnnotation = "federal2dvideoannotation"
 
 
-class TaskStatus(str, Enum):
-    """A task's lifecycle state; ``error`` is documented by Scale although the SDK omits it."""
+class TaskStatus(ValueEnum):
+    """A task's lifecycle state: the SDK's members. Scale also documents ``error``, which
+    arrives as a pseudo-member (``TaskStatus("error")`` is refused, as by the SDK)."""
 
     Pending = "pending"
     Completed = "completed"
     Canceled = "canceled"
-    Error = "error"
 
 
-class TaskReviewStatus(str, Enum):
+class TaskReviewStatus(ValueEnum):
     """Customer review outcomes, the ``customer_review_status`` filter."""
 
     Accepted = "accepted"
@@ -78,8 +78,8 @@ class TaskFields(Model):
     """The data of a task, shared by the async ``Task`` and its sync twin."""
 
     task_id: str
-    type: TaskType | str | None = None
-    status: TaskStatus | str | None = None
+    type: TaskType | None = None
+    status: TaskStatus | None = None
     instruction: str | None = None
     params: dict[str, Any] | None = None
     callback_url: str | None = None

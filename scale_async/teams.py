@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import attrs
 
-from ._engine.model import Model, wire
+from ._engine.model import Model, ValueEnum, wire
 
 __all__ = ["Teammate", "TeammateRole"]
 
 
-class TeammateRole(str, Enum):
+class TeammateRole(ValueEnum):
     """Team roles for invitations and role changes."""
 
     Labeler = "labeler"
@@ -29,7 +27,7 @@ class TeammateFields(Model):
     """
 
     email: str
-    role: TeammateRole | str
+    role: TeammateRole
     first_name: str | None = attrs.field(default=None, metadata=wire("firstName"))
     last_name: str | None = attrs.field(default=None, metadata=wire("lastName"))
     company: str | None = None

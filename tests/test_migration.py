@@ -81,8 +81,10 @@ def test_our_enums_also_compare_to_members(server: FakeServer) -> None:
             categories=["a", "b"],
             instruction="pick",
         )
-        assert task.status == scale_sync.TaskStatus.Completed
-        assert task.status == "completed"
+        status = task.status
+        assert status == scale_sync.TaskStatus.Completed
+        as_text: str = status  # a str enum: it is the SDK's plain string too
+        assert as_text == "completed"
 
 
 def test_the_official_sdk_tells_the_same_story(server: FakeServer) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-__all__ = ["Model", "tolerant", "wire"]
+__all__ = ["AbsentKeysRaise", "Model", "ValueEnum", "absent_keys", "tolerant", "wire"]
 
 
 M = TypeVar("M", bound="Model")
@@ -32,6 +33,24 @@ class Model:
     _raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
     _client: Any = attrs.field(default=None, repr=False)
 
+    #: Fields whose JSON key, when the server did not send it, reads as AttributeError on
+    #: the models that behave as the SDK's dict-backed ones (``AbsentKeysRaise``), by wire key.
+    _sdk_absent: ClassVar[Mapping[str, str]] = {}
+    #: How an unknown attribute is reported: the SDK's Task omits the quotes around the name.
+    _sdk_missing: ClassVar[str] = "{cls!r} object has no attribute {name!r}"
+
+    if not TYPE_CHECKING:
+        # The SDK's constructors are ``Task(json, client)``, and its users build models that
+        # way (callback handlers). Keyword construction, what the serde does, is unchanged.
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            if not args:
+                return object.__new__(cls)
+            return _from_json(cls, *args, **kwargs)
+
+    def _bind(self, client: Any) -> None:
+        """Attach the client whose methods the helpers call (a sync twin unwraps its own)."""
+        self._client = client
+
     def as_dict(self) -> dict[str, Any]:
         """The whole JSON object as the server sent it (a copy: changing it changes nothing)."""
         return copy.deepcopy(self._raw)
@@ -51,17 +70,110 @@ class Model:
             try:
                 return self._raw[name]
             except KeyError:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                ) from None
+                message = self._sdk_missing.format(cls=type(self).__name__, name=name)
+                raise AttributeError(message) from None
+
+
+def absent_keys(cls: type[Model], *, always: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Every public field of ``cls`` but ``always``, by attribute name, with its JSON key."""
+    return {
+        f.name: f.metadata.get("wire", f.name)
+        for f in attrs.fields(cls)
+        if not f.name.startswith("_") and f.name not in always
+    }
+
+
+class AbsentKeysRaise:
+    """Mixin for models that must behave as the SDK's: a field the server did not send raises
+    AttributeError (``hasattr(task, "tags")`` is False) instead of reading as None.
+
+    Only None values are checked against the raw JSON, so present fields cost one compare.
+    """
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if value is None:
+            key = type(self)._sdk_absent.get(name)  # type: ignore[attr-defined]
+            if key is not None and key not in object.__getattribute__(self, "_raw"):
+                raise AttributeError(name)  # __getattr__ words it, as for any absent key
+        return value
+
+
+_Built = TypeVar("_Built", bound=Model)
+_shims: dict[type, type] = {}
+
+
+def _from_json(cls: type[_Built], json: Any, client: Any = None) -> _Built:
+    """``cls(json, client)`` as the SDK builds models; a missing required key is a KeyError."""
+    from .serde import converter  # the serde stands on this module
+
+    if not isinstance(json, dict):
+        raise TypeError(f"{cls.__name__}(json, client) needs a dict, got {type(json).__name__}")
+    for field in attrs.fields(cls):
+        required = field.default is attrs.NOTHING and not field.name.startswith("_")
+        if required and field.metadata.get("wire", field.name) not in json:
+            raise KeyError(field.metadata.get("wire", field.name))
+    obj = converter.structure(json, cls)
+    obj._bind(client)
+    # type() now calls __init__ with (json, client), which attrs' keyword-only __init__
+    # refuses: for that one call the object wears a subclass whose __init__ takes it off.
+    shim = _shims.get(cls)
+    if shim is None:
+        shim = _shims[cls] = type(cls.__name__, (cls,), {"__slots__": (), "__init__": _unshim})
+    obj.__class__ = shim
+    return obj
+
+
+def _unshim(self: Model, *args: Any, **kwargs: Any) -> None:
+    self.__class__ = type(self).__mro__[1]
 
 
 E = TypeVar("E", bound=Enum)
 
 
-def tolerant(enum_cls: type[E], value: Any) -> E | str:
-    """``value`` as a member of ``enum_cls``, or as a plain string if the enum lacks it."""
+class ValueEnum(str, Enum):
+    """A string enum that prints as its value on every Python, as the SDK's plain strings do.
+
+    ``print(task.status)``, ``f"{task.type}"`` and ``"%s" % status`` give ``completed``,
+    where Python 3.11+ would give ``TaskStatus.Completed`` for a ``str, Enum`` mixin.
+    Iteration and membership are the declared members only; values the server adds later
+    become pseudo-members (``tolerant``), so a field is always of its enum type.
+    """
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(str.__str__(self), format_spec)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return tolerant, (type(self), str.__str__(self))
+
+
+_pseudo_members: dict[tuple[type, str], Any] = {}
+_PSEUDO_LIMIT = 1024
+
+
+def tolerant(enum_cls: type[E], value: Any) -> E:
+    """``value`` as a member of ``enum_cls``; a value it lacks becomes a pseudo-member.
+
+    A pseudo-member is an instance of the enum (equal to its string, named after it) that
+    iteration and ``in`` do not list, so new server values neither fail a parse nor change
+    what ``list(TaskStatus)`` gives. Enums that do not mix in ``str`` refuse unknown values.
+    """
     try:
         return enum_cls(value)
     except ValueError:
-        return str(value)
+        if not (issubclass(enum_cls, str) and isinstance(value, str | int | float)):
+            raise
+    text = str(value)
+    member = _pseudo_members.get((enum_cls, text))
+    if member is None:
+        member = str.__new__(enum_cls, text)
+        member._name_ = text
+        member._value_ = text
+        if len(_pseudo_members) < _PSEUDO_LIMIT:
+            _pseudo_members[(enum_cls, text)] = member
+    return member

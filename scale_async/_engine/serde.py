@@ -18,7 +18,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
 from ..exceptions import ScaleInvalidResponse
-from .model import Model, tolerant
+from .model import Model, ValueEnum, tolerant
 
 __all__ = ["converter", "structure", "structure_list"]
 
@@ -82,6 +82,15 @@ def _make_tolerant_hook(tp: Any) -> Callable[[Any, Any], Any]:
 converter.register_structure_hook_factory(
     lambda t: _tolerant_enum(t) is not None, _make_tolerant_hook
 )
+
+
+def _structure_value_enum(value: Any, cls: type[ValueEnum]) -> ValueEnum:
+    return tolerant(cls, value)
+
+
+# A field typed as the enum keeps its type for any value: new ones become pseudo-members.
+# (By class, so that it wins over cattrs' hook for str, which these enums also are.)
+converter.register_structure_hook(ValueEnum, _structure_value_enum)
 
 
 def _is_model(tp: Any) -> bool:

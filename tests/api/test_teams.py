@@ -54,7 +54,8 @@ async def test_list_teammates_maps_camel_case(driver: Driver, router: respx.Rout
     assert ada.is_studio_labeler is False
     assert ada.expiry is None
     assert invited.role == "disabled"
-    assert not isinstance(invited.role, TeammateRole)
+    assert isinstance(invited.role, TeammateRole)  # a pseudo-member: typed, not listed
+    assert invited.role not in list(TeammateRole)
     assert invited.is_studio_labeler is True
     assert invited.disable_rapid_emails is True
     assert invited.expiry == "2024-02-01"
