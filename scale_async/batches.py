@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -50,6 +52,11 @@ class BatchFields(Model):
 
     def __str__(self) -> str:
         return f"Batch(name={self.name})"
+
+    # The SDK's Batch has neither attribute: when the server leaves them out, neither do we.
+    _sdk_absent: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"callback": "callback", "completed_at": "completed_at"}
+    )
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -23,3 +23,6 @@ class File(Model):
     mime_type: str | None = None
     project_names: list[str] | None = None
     size: int | None = None
+
+    def __str__(self) -> str:
+        return f"File(id={self.id})"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -36,6 +38,9 @@ class TaskTemplate(Model):
         """The schema that task responses follow, if the template has one."""
         return self.response_schema
 
+    def __str__(self) -> str:
+        return f"TaskTemplate(id={self.id})"
+
 
 @attrs.define(kw_only=True, eq=False)
 class ProjectFields(Model):
@@ -67,6 +72,11 @@ class ProjectFields(Model):
 
     def __str__(self) -> str:
         return f"Project(name={self.name})"
+
+    # The SDK's Project has neither attribute: when the server leaves them out, neither do we.
+    _sdk_absent: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"created_at": "created_at", "ontology_history": "ontologyHistory"}
+    )
 
 
 @attrs.define(kw_only=True, eq=False)

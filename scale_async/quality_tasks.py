@@ -18,3 +18,7 @@ class QualityTask(Model):
     id: str
     expected_response: Any
     initial_response: Any = None
+
+    def __str__(self) -> str:
+        # The SDK prints this name for evaluation and training tasks alike.
+        return f"QualityTask(id={self.id})"

@@ -28,6 +28,10 @@ class StudioWorker(Model):
     id: str
     email: str
 
+    def __str__(self) -> str:
+        # Sic: the SDK labels the email ``id``.
+        return f"StudioWorker(id={self.email})"
+
 
 @attrs.define(kw_only=True, eq=False)
 class StudioProjectGroup(Model):
@@ -42,6 +46,9 @@ class StudioProjectGroup(Model):
     num_workers: int = attrs.field(metadata=wire("numWorkers"))
     is_singleton: bool = attrs.field(metadata=wire("isSingleton"))
     workers: list[StudioWorker] = attrs.field(factory=list)
+
+    def __str__(self) -> str:
+        return f"StudioProjectGroup(name={self.name})"
 
     @property
     def numWorkers(self) -> int:
@@ -72,6 +79,9 @@ class StudioBatch(Model):
     completed: int
     groups: list[str]
 
+    def __str__(self) -> str:
+        return f"StudioBatch(name={self.name})"
+
 
 @attrs.define(kw_only=True, eq=False)
 class StudioLabelerAssignment(Model):
@@ -83,3 +93,9 @@ class StudioLabelerAssignment(Model):
 
     email: str
     assigned_projects: list[str]
+
+    def __str__(self) -> str:
+        return (
+            f"StudioLabelerAssignment(email={self.email},"
+            f"assigned_projects={self.assigned_projects})"
+        )

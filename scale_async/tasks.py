@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from ._engine.model import Model, ValueEnum
+from ._engine.model import Model, ValueEnum, absent_keys
 from ._engine.pages import Paginator
 
 __all__ = ["Task", "TaskReviewStatus", "TaskStatus", "TaskType", "Tasklist"]
@@ -105,6 +105,12 @@ class TaskFields(Model):
 
     def __str__(self) -> str:
         return f"Task(id={self.task_id})"
+
+    _sdk_missing = "{cls!r} object has no attribute {name}"
+
+
+# Every key of an SDK Task is read from its JSON, so every field but the id may be absent.
+TaskFields._sdk_absent = absent_keys(TaskFields, always=frozenset({"task_id"}))
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -37,6 +37,9 @@ class TeammateFields(Model):
     )
     expiry: str | None = None
 
+    def __str__(self) -> str:
+        return f"Teammate(email={self.email})"
+
 
 @attrs.define(kw_only=True, eq=False)
 class Teammate(TeammateFields):

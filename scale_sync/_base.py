@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from scale_async import AsyncScaleClient
 from scale_async._api.legacy import process_tasks_endpoint_args
 from scale_async._engine.core import HttpCore
+from scale_async._engine.model import AbsentKeysRaise
 
 from ._convert import to_sync
 from ._portal import PortalRunner
@@ -92,10 +93,20 @@ class SyncNamespace:
         return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
 
 
-class SyncModelMixin:
-    """Runs a model's async helper on the loop of the sync client that produced the model."""
+class SyncModelMixin(AbsentKeysRaise):
+    """Runs a model's async helper on the loop of the sync client that produced the model.
+
+    It comes first among a twin's bases, so its ``_bind`` (``Task(json, sync_client)``) and
+    the SDK's AttributeError for keys the server did not send apply to every sync twin.
+    """
 
     _runner: Any
+
+    def _bind(self, client: Any) -> None:
+        if isinstance(client, SyncClient):
+            self._client, self._runner = client._async, client._runner
+        else:
+            self._client = client
 
     def _run(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         if self._runner is None:

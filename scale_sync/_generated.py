@@ -38,8 +38,8 @@ from typing import Any, cast
 __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate", "Api"]
 
 
-@attrs.define(kw_only=True, eq=False)
-class Task(TaskFields, SyncModelMixin):
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Task(SyncModelMixin, TaskFields):
     """A Scale task. Its helper methods act on the server and update this object in place."""
 
     _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
@@ -111,8 +111,8 @@ class Tasklist(Paginator[Task]):
     """One page of ``GET /tasks``: a list of tasks with ``total``, ``has_more``, ``next_token``."""
 
 
-@attrs.define(kw_only=True, eq=False)
-class Batch(BatchFields, SyncModelMixin):
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Batch(SyncModelMixin, BatchFields):
     """A batch of tasks. Its helper methods act on the server and update this object."""
 
     _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
@@ -134,8 +134,8 @@ class Batchlist(Paginator[Batch]):
     """One page of ``GET /batches``: batches with ``total`` (the server's ``totalDocs``)."""
 
 
-@attrs.define(kw_only=True, eq=False)
-class Project(ProjectFields, SyncModelMixin):
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Project(SyncModelMixin, ProjectFields):
     """A project: a task type with default parameters that its tasks inherit."""
 
     _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
@@ -147,8 +147,8 @@ class Project(ProjectFields, SyncModelMixin):
         return cast("TaskTemplate", self._run(_async.Project.get_template))
 
 
-@attrs.define(kw_only=True, eq=False)
-class Teammate(TeammateFields, SyncModelMixin):
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Teammate(SyncModelMixin, TeammateFields):
     """A member of the team (or an invitation), bound to the client that listed it."""
 
     _runner: Any = attrs.field(default=None, repr=False, alias='_runner')

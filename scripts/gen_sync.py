@@ -284,9 +284,9 @@ def _twin_class(name: str, base: str, imports: Imports) -> str:
         for n, f in _public_methods(cls)
         if inspect.iscoroutinefunction(f)
     ]
-    head = f"class {name}({base}{', SyncModelMixin' if methods else ''}):\n"
+    head = f"class {name}({'SyncModelMixin, ' if methods else ''}{base}):\n"
     if methods:
-        head = f"@attrs.define(kw_only=True, eq=False)\n{head}"
+        head = f"@attrs.define(kw_only=True, eq=False, repr=False)\n{head}"
     out = head + f'    """{doc}"""\n'
     if methods:
         # Which sync client's loop runs the helpers: the sync layer's own state, kept out of

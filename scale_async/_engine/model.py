@@ -100,6 +100,14 @@ class AbsentKeysRaise:
                 raise AttributeError(name)  # __getattr__ words it, as for any absent key
         return value
 
+    def __repr__(self) -> str:
+        # attrs' own repr would trip over the absent fields; show them as None.
+        fields = attrs.fields(type(self))  # type: ignore[arg-type]
+        shown = ", ".join(
+            f"{f.name}={object.__getattribute__(self, f.name)!r}" for f in fields if f.repr
+        )
+        return f"{type(self).__name__}({shown})"
+
 
 _Built = TypeVar("_Built", bound=Model)
 _shims: dict[type, type] = {}
