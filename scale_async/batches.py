@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
 from ._engine.model import Model, ValueEnum, tolerant
 from ._engine.pages import Paginator
 
-__all__ = ["Batch", "BatchStatus", "Batchlist"]
+__all__ = ["Batch", "BatchStatus", "BatchStatusValue", "Batchlist"]
 
 
 class BatchStatus(ValueEnum):
@@ -21,6 +21,9 @@ class BatchStatus(ValueEnum):
     InProgress = "in_progress"
     Completed = "completed"
 
+
+#: The status values as a Literal, so that ``batch_status="completed"`` type-checks.
+BatchStatusValue: TypeAlias = Literal["staging", "in_progress", "completed"]
 
 #: ``batch_status`` count keys and the Batch attributes they fill.
 STATUS_COUNTS = {

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic
 
 import attrs
+from typing_extensions import TypeVar
 
 from ._engine.jobs import Progress
 from .exceptions import ScaleException
 from .tasks import TaskFields
+
+#: The task class a result holds: ``Task`` from the async client, ``scale_sync.Task`` from
+#: the sync one, so that ``result.succeeded[0].task.refresh()`` is typed for each; a bare
+#: ``BulkCreateResult`` annotation means any.
+T = TypeVar("T", bound=TaskFields, default=Any)
 
 __all__ = [
     "BulkError",
@@ -40,11 +46,11 @@ class BulkError(ScaleException):
 
 
 @attrs.frozen(kw_only=True)
-class CreatedTask:
+class CreatedTask(Generic[T]):
     """A payload that has its task: ``duplicate`` when the task already existed before."""
 
     index: int
-    task: TaskFields
+    task: T
     unique_id: str
     duplicate: bool = False
 
@@ -59,13 +65,13 @@ class FailedItem:
 
 
 @attrs.frozen(kw_only=True)
-class _TaskOutcome:
+class _TaskOutcome(Generic[T]):
     task_id: str
-    task: TaskFields
+    task: T
 
 
 @attrs.frozen(kw_only=True)
-class CancelledTask(_TaskOutcome):
+class CancelledTask(_TaskOutcome[T]):
     """A task this job cancelled."""
 
 
@@ -86,7 +92,7 @@ class TaskFailure:
 
 
 @attrs.frozen(kw_only=True)
-class UpdatedTask(_TaskOutcome):
+class UpdatedTask(_TaskOutcome[T]):
     """A task this job changed, as the server returned it."""
 
 
@@ -142,10 +148,10 @@ class BulkResult(Generic[F]):
 
 
 @attrs.define(kw_only=True)
-class BulkCreateResult(BulkResult[FailedItem]):
+class BulkCreateResult(BulkResult[FailedItem], Generic[T]):
     """Every input of a ``create_tasks`` job, accounted for, in input order."""
 
-    succeeded: list[CreatedTask] = attrs.field(factory=list)
+    succeeded: list[CreatedTask[T]] = attrs.field(factory=list)
 
     _outcomes = ((CreatedTask, "succeeded"), (FailedItem, "failed"))
     _noun = "inputs"
@@ -161,7 +167,7 @@ class BulkCreateResult(BulkResult[FailedItem]):
         return sum(item.duplicate for item in self.succeeded)
 
     @property
-    def tasks(self) -> list[TaskFields]:
+    def tasks(self) -> list[T]:
         """The tasks of the successful inputs, in input order."""
         return [item.task for item in self.succeeded]
 
@@ -171,10 +177,10 @@ class BulkCreateResult(BulkResult[FailedItem]):
 
 
 @attrs.define(kw_only=True)
-class BulkCancelResult(BulkResult[TaskFailure]):
+class BulkCancelResult(BulkResult[TaskFailure], Generic[T]):
     """Every task of a cancellation job: cancelled, skipped or failed (skips are no failure)."""
 
-    cancelled: list[CancelledTask] = attrs.field(factory=list)
+    cancelled: list[CancelledTask[T]] = attrs.field(factory=list)
     skipped: list[SkippedTask] = attrs.field(factory=list)
 
     _outcomes = ((CancelledTask, "cancelled"), (SkippedTask, "skipped"), (TaskFailure, "failed"))
@@ -182,10 +188,10 @@ class BulkCancelResult(BulkResult[TaskFailure]):
 
 
 @attrs.define(kw_only=True)
-class BulkUpdateResult(BulkResult[TaskFailure]):
+class BulkUpdateResult(BulkResult[TaskFailure], Generic[T]):
     """Every task of a bulk tag or metadata job: updated or failed."""
 
-    updated: list[UpdatedTask] = attrs.field(factory=list)
+    updated: list[UpdatedTask[T]] = attrs.field(factory=list)
 
     _outcomes = ((UpdatedTask, "updated"), (TaskFailure, "failed"))
     _noun = "updates"

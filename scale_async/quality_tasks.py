@@ -20,5 +20,4 @@ class QualityTask(Model):
     initial_response: Any = None
 
     def __str__(self) -> str:
-        # The SDK prints this name for evaluation and training tasks alike.
-        return f"QualityTask(id={self.id})"
+        return f"{type(self).__name__}(id={self.id})"

@@ -8,14 +8,23 @@ later becomes a pseudo-member rather than failing a parse.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
 from ._engine.model import Model, ValueEnum, absent_keys
 from ._engine.pages import Paginator
 
-__all__ = ["Task", "TaskReviewStatus", "TaskStatus", "TaskType", "Tasklist"]
+__all__ = [
+    "Task",
+    "TaskReviewStatus",
+    "TaskReviewStatusValue",
+    "TaskStatus",
+    "TaskStatusValue",
+    "TaskType",
+    "TaskTypeValue",
+    "Tasklist",
+]
 
 
 class TaskType(ValueEnum):
@@ -73,13 +82,55 @@ class TaskReviewStatus(ValueEnum):
     Pending = "pending"
 
 
+# The enums' values as Literals: arguments typed ``TaskStatus | TaskStatusValue`` take the
+# member or its string under mypy (``get_tasks(status="completed")``), and a typo fails.
+TaskTypeValue: TypeAlias = Literal[
+    "annotation",
+    "categorization",
+    "comparison",
+    "cuboidannotation",
+    "datacollection",
+    "documentmodel",
+    "documenttranscription",
+    "imageannotation",
+    "laneannotation",
+    "lidarannotation",
+    "lidarlinking",
+    "lidarsegmentation",
+    "lidartopdown",
+    "lineannotation",
+    "namedentityrecognition",
+    "pointannotation",
+    "polygonannotation",
+    "segmentannotation",
+    "transcription",
+    "textcollection",
+    "videoannotation",
+    "videoboxannotation",
+    "videoplaybackannotation",
+    "videocuboidannotation",
+    "sensorfusion",
+    "chat",
+    "chatexperimental",
+    "chatlite",
+    "multichat",
+    "multistage",
+    "federal2dvideoannotation",
+]
+#: ``error`` is documented by Scale although the SDK's enum lacks it.
+TaskStatusValue: TypeAlias = Literal["pending", "completed", "canceled", "error"]
+TaskReviewStatusValue: TypeAlias = Literal["accepted", "fixed", "commented", "rejected", "pending"]
+
+
 @attrs.define(kw_only=True, eq=False)
 class TaskFields(Model):
     """The data of a task, shared by the async ``Task`` and its sync twin."""
 
     task_id: str
+    # Every task Scale returns has a status (limited_response keeps it), so it is required:
+    # ``s: TaskStatus = task.status`` is true. ``type`` may be left out.
+    status: TaskStatus
     type: TaskType | None = None
-    status: TaskStatus | None = None
     instruction: str | None = None
     params: dict[str, Any] | None = None
     callback_url: str | None = None
@@ -110,7 +161,7 @@ class TaskFields(Model):
 
 
 # Every key of an SDK Task is read from its JSON, so every field but the id may be absent.
-TaskFields._sdk_absent = absent_keys(TaskFields, always=frozenset({"task_id"}))
+TaskFields._sdk_absent = absent_keys(TaskFields, always=frozenset({"task_id", "status"}))
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -13,8 +13,9 @@ import attrs
 
 import scale_async as _async
 import scale_async.nga
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
+from scale_async import BatchStatusValue, TaskReviewStatusValue, TaskStatusValue, TaskTypeValue
 from scale_async._api.bulk import MetadataUpdates, Payloads, TaskRefs
 from scale_async._api.files import Readable
 from scale_async._engine.http import Cert, Proxies, Timeout, Transport, Verify
@@ -548,7 +549,7 @@ class ScaleClient(SyncClientBase):
     def get_batches(
         self,
         project_name: str | None = None,
-        batch_status: BatchStatus | None = None,
+        batch_status: BatchStatus | BatchStatusValue | None = None,
         created_after: str | None = None,
         created_before: str | None = None,
         exclude_archived: bool = False,
@@ -671,9 +672,9 @@ class ScaleClient(SyncClientBase):
         self,
         project_name: str | None = None,
         batch_name: str | None = None,
-        task_type: TaskType | None = None,
-        status: TaskStatus | None = None,
-        review_status: TaskReviewStatus | list[TaskReviewStatus] | None = None,
+        task_type: TaskType | TaskTypeValue | None = None,
+        status: TaskStatus | TaskStatusValue | None = None,
+        review_status: TaskReviewStatus | TaskReviewStatusValue | Sequence[TaskReviewStatus | TaskReviewStatusValue] | None = None,
         unique_id: str | list[str] | None = None,
         completed_after: str | None = None,
         completed_before: str | None = None,
@@ -706,9 +707,9 @@ class ScaleClient(SyncClientBase):
         self,
         project_name: str | None = None,
         batch_name: str | None = None,
-        task_type: TaskType | None = None,
-        status: TaskStatus | None = None,
-        review_status: TaskReviewStatus | list[TaskReviewStatus] | None = None,
+        task_type: TaskType | TaskTypeValue | None = None,
+        status: TaskStatus | TaskStatusValue | None = None,
+        review_status: TaskReviewStatus | TaskReviewStatusValue | Sequence[TaskReviewStatus | TaskReviewStatusValue] | None = None,
         unique_id: str | list[str] | None = None,
         completed_after: str | None = None,
         completed_before: str | None = None,
@@ -734,7 +735,7 @@ class ScaleClient(SyncClientBase):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCreateResult:
+    ) -> BulkCreateResult[Task]:
         """Create one task per payload, ``concurrency`` at a time, and account for every input.
 
         ``payloads`` is any iterable or async iterable of dicts as ``create_task`` takes them
@@ -748,7 +749,7 @@ class ScaleClient(SyncClientBase):
         ``rate_limit`` caps task creations per second. ``progress`` is called with a
         ``Progress`` after each input. The result lists are in input order.
         """
-        return cast("BulkCreateResult", self._call(self._async.create_tasks, task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress))
+        return cast("BulkCreateResult[Task]", self._call(self._async.create_tasks, task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress))
 
     def stream_create_tasks(
         self,
@@ -762,13 +763,13 @@ class ScaleClient(SyncClientBase):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
-    ) -> Iterator[CreatedTask | FailedItem]:
+    ) -> Iterator[CreatedTask[Task] | FailedItem]:
         """``create_tasks``, yielding each input's result as soon as it is known.
 
         Results arrive in completion order and carry their input ``index``; leaving the loop
         early cancels the work in flight.
         """
-        return cast("Iterator[CreatedTask | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress)))
+        return cast("Iterator[CreatedTask[Task] | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress)))
 
     def cancel_tasks(
         self,
@@ -778,14 +779,14 @@ class ScaleClient(SyncClientBase):
         clear_unique_id: bool = False,
         stop_on_error: bool = False,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCancelResult:
+    ) -> BulkCancelResult[Task]:
         """Cancel many tasks concurrently: task ids or Task objects, from any (async) iterable.
 
         Tasks already completed or cancelled, and those Scale refuses to cancel (400), are
         reported as skipped, not failed. ``clear_unique_id`` also frees each task's
         ``unique_id`` so that it can be created again.
         """
-        return cast("BulkCancelResult", self._call(self._async.cancel_tasks, tasks, concurrency=concurrency, clear_unique_id=clear_unique_id, stop_on_error=stop_on_error, progress=progress))
+        return cast("BulkCancelResult[Task]", self._call(self._async.cancel_tasks, tasks, concurrency=concurrency, clear_unique_id=clear_unique_id, stop_on_error=stop_on_error, progress=progress))
 
     def cancel_batch(
         self,
@@ -794,13 +795,13 @@ class ScaleClient(SyncClientBase):
         concurrency: int = 32,
         clear_unique_id: bool = False,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCancelResult:
+    ) -> BulkCancelResult[Task]:
         """Cancel every pending task of a batch, cancelling while the listing is still running.
 
         The v1 API has no batch cancellation: this lists the batch's pending tasks and
         cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
         """
-        return cast("BulkCancelResult", self._call(self._async.cancel_batch, batch_name, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress))
+        return cast("BulkCancelResult[Task]", self._call(self._async.cancel_batch, batch_name, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress))
 
     def add_tasks_tags(
         self,
@@ -809,9 +810,9 @@ class ScaleClient(SyncClientBase):
         *,
         concurrency: int = 32,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkUpdateResult:
+    ) -> BulkUpdateResult[Task]:
         """Add ``tags`` to many tasks concurrently (tags a task already has are ignored)."""
-        return cast("BulkUpdateResult", self._call(self._async.add_tasks_tags, tasks, tags, concurrency=concurrency, progress=progress))
+        return cast("BulkUpdateResult[Task]", self._call(self._async.add_tasks_tags, tasks, tags, concurrency=concurrency, progress=progress))
 
     def set_tasks_metadata(
         self,
@@ -819,9 +820,9 @@ class ScaleClient(SyncClientBase):
         *,
         concurrency: int = 32,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkUpdateResult:
+    ) -> BulkUpdateResult[Task]:
         """Replace the metadata of many tasks concurrently: ``{task_id: metadata}`` or pairs."""
-        return cast("BulkUpdateResult", self._call(self._async.set_tasks_metadata, updates, concurrency=concurrency, progress=progress))
+        return cast("BulkUpdateResult[Task]", self._call(self._async.set_tasks_metadata, updates, concurrency=concurrency, progress=progress))
 
 
 class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):

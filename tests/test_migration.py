@@ -17,6 +17,7 @@ import pytest
 
 from scale_async.testing import FakeScaleAPI, FakeServer, run_in_thread
 from tests.migration import legacy_script
+from tests.migration.transcripts import mask, transcript
 
 SCRIPT = Path(legacy_script.__file__)
 
@@ -92,3 +93,29 @@ def test_the_official_sdk_tells_the_same_story(server: FakeServer) -> None:
     ours = run(legacy_script, server)
     theirs = run(as_official_sdk(), server)
     assert ours == theirs
+
+
+#: Scripts a real user would write, each printing what it sees (``tests/migration/``).
+PRINTING_SCRIPTS = ["status_report", "webhook_handler", "ontology_tool"]
+
+
+@pytest.mark.parametrize("name", PRINTING_SCRIPTS)
+def test_legacy_scripts_print_the_same_transcript(server: FakeServer, name: str) -> None:
+    """Printed output, not only results: statuses, types, str() of models, absent keys,
+    positional models, raw client.api calls, exception codes and messages, pages, counts.
+    Ids and timestamps are masked; every other character must match the SDK's run."""
+    path = SCRIPT.parent / f"{name}.py"
+    assert path.read_text().count("import scale_sync") == 1  # imports are all that change
+    runs = {}
+    for package in ("scaleapi", "scale_sync"):
+        server.fake.reset()
+        runs[package] = transcript(path, package, server.base_url, f"live_{name}")
+    assert len(runs["scaleapi"]) >= 10  # the script really ran on the SDK
+    assert runs["scale_sync"] == runs["scaleapi"]
+
+
+def test_the_transcripts_see_the_differences_that_matter(server: FakeServer) -> None:
+    """Guards the comparison itself: masking keeps statuses and messages, hides only ids."""
+    assert mask("Task(id=6b0eb42d912265b1f500d8f4) completed") == "Task(id=<id>) completed"
+    assert mask("at 2026-12-01T11:49:01.390Z") == "at <time>"
+    assert mask("TaskStatus.Completed") == "TaskStatus.Completed"

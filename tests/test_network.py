@@ -36,7 +36,7 @@ from scale_async import (
 from scale_async._engine.http import CA_BUNDLE_VARIABLES
 
 API_KEY = "test_key"
-TASK_BODY = b'{"task_id": "abc"}'
+TASK_BODY = b'{"task_id": "abc", "status": "pending"}'
 EXPECTED_AUTH = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
 
 

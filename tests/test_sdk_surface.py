@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 import scaleapi
@@ -88,3 +89,138 @@ def test_top_level_names(package: object) -> None:
         "__version__",
     }
     assert expected <= set(dir(package))
+
+
+# -- model behaviour parity ------------------------------------------------------------------
+
+TASK = {
+    "task_id": "t1",
+    "type": "imageannotation",
+    "status": "completed",
+    "params": {"attachment": "a.png"},
+    "metadata": {"k": 1},
+    "created_at": "2024-01-01T00:00:00.000Z",
+    "response": None,
+}
+BATCH = {"name": "b", "status": "in_progress", "project": "p", "created_at": "t", "metadata": {}}
+PROJECT = {"name": "p", "type": "categorization", "param_history": [{"version": 0}]}
+TEMPLATE = {
+    "id": "tt",
+    "version": 1,
+    "created_at": "c",
+    "updated_at": "u",
+    "template_variables": {},
+}
+FILE = {"id": "f1", "attachment_url": "scaledata://f1"}
+TEAMMATE = {"email": "a@x.com", "role": "admin", "firstName": "Ada"}
+GROUP = {"id": "g", "name": "grp", "numWorkers": 0, "isSingleton": False}
+STUDIO_BATCH = {
+    "id": "sb",
+    "name": "sbn",
+    "projectId": "p1",
+    "projectName": "p",
+    "batchType": "Production",
+    "total": 1,
+    "completed": 0,
+    "groups": [],
+}
+QUALITY = {"id": "q1", "expected_response": {"a": 1}}
+
+#: (SDK class path, our class name, JSON): every v1 model the SDK builds from (json, client).
+MODELS = [
+    ("tasks.Task", "Task", TASK),
+    ("batches.Batch", "Batch", BATCH),
+    ("projects.Project", "Project", PROJECT),
+    ("projects.TaskTemplate", "TaskTemplate", TEMPLATE),
+    ("files.File", "File", FILE),
+    ("teams.Teammate", "Teammate", TEAMMATE),
+    ("studio.StudioProjectGroup", "StudioProjectGroup", GROUP),
+    ("studio.StudioBatch", "StudioBatch", STUDIO_BATCH),
+    ("evaluation_tasks.EvaluationTask", "EvaluationTask", QUALITY),
+    ("training_tasks.TrainingTask", "TrainingTask", QUALITY),
+]
+
+
+def sdk_style(cls: type) -> Any:
+    """``cls`` for the SDK's positional ``cls(json, client)``, which type checkers do not see
+    (they know the keyword form only): untyped legacy code is what builds models this way."""
+    return cls
+
+
+def sdk_class(path: str) -> type:
+    module, name = path.rsplit(".", 1)
+    return getattr(__import__(f"scaleapi.{module}", fromlist=[name]), name)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("theirs", "ours", "data"), MODELS, ids=[m[1] for m in MODELS])
+def test_models_build_and_print_as_the_sdks(
+    theirs: str, ours: str, data: dict[str, object]
+) -> None:
+    """Cls(json, client) works positionally; str() is the SDK's; the SDK's attributes read the
+    same values (enums equal to the SDK's strings)."""
+    sdk = sdk_class(theirs)(data, None)
+    with scale_sync.ScaleClient("test_k") as client:
+        mine = sdk_style(getattr(scale_sync, ours))(data, client)
+        assert type(mine) is getattr(scale_sync, ours)
+        assert str(mine) == str(sdk)
+        assert f"{mine}" == f"{sdk}"
+        public = [n for n in vars(sdk) if not n.startswith("_")]
+        for name in public:
+            assert getattr(mine, name) == getattr(sdk, name), name
+            assert str(getattr(mine, name)) == str(getattr(sdk, name)), name
+
+
+def test_task_attribute_access_is_the_sdks() -> None:
+    """Any key the server sent reads as an attribute; a key it did not send is an
+    AttributeError with the SDK's words, on scale_sync; as_dict() is what was sent."""
+    sdk = scaleapi.Task(TASK, None)
+    with scale_sync.ScaleClient("test_k") as client:
+        mine = sdk_style(scale_sync.Task)(TASK, client)
+        for name in ("tags", "unique_id", "callback_url", "batch", "no_such_key"):
+            assert hasattr(mine, name) is hasattr(sdk, name) is False, name
+            with pytest.raises(AttributeError) as theirs_info:
+                getattr(sdk, name)
+            with pytest.raises(AttributeError) as mine_info:
+                getattr(mine, name)
+            assert str(mine_info.value) == str(theirs_info.value)
+        assert mine.response is sdk.response is None  # sent as null: present
+        assert mine.as_dict() == sdk.as_dict() == TASK
+        assert (mine.id, mine.status, mine.type) == (sdk.id, sdk.status, sdk.type)
+    typed = sdk_style(scale_async.Task)(TASK, None)
+    assert typed.tags is None  # async models keep None: the typed API says str | None
+
+
+def test_batch_and_project_extras_absent_as_on_the_sdk() -> None:
+    with scale_sync.ScaleClient("test_k") as client:
+        batch = sdk_style(scale_sync.Batch)(BATCH, client)
+        assert not hasattr(batch, "callback")
+        assert batch.tasks_pending is None  # the SDK sets the counters to None
+        project = sdk_style(scale_sync.Project)(PROJECT, client)
+        assert not hasattr(project, "created_at")
+        assert project.instruction is None
+        assert hasattr(sdk_style(scale_sync.Batch)({**BATCH, "callback": "c"}, client), "callback")
+
+
+def test_a_model_built_the_sdk_way_is_bound_to_the_sync_client() -> None:
+    with scale_sync.ScaleClient("test_k") as client:
+        task = sdk_style(scale_sync.Task)(TASK, client)
+        assert task._client is client.async_client
+    with pytest.raises(KeyError, match="task_id"):
+        sdk_style(scale_sync.Task)({"status": "completed"}, None)
+    with pytest.raises(TypeError):
+        sdk_style(scale_sync.Task)(["not", "a", "dict"], None)
+
+
+@pytest.mark.parametrize("name", ["TaskType", "TaskStatus", "TaskReviewStatus", "BatchStatus"])
+@pytest.mark.parametrize("package", [scale_async, scale_sync])
+def test_enum_membership_and_iteration_are_the_sdks(package: object, name: str) -> None:
+    theirs = getattr(scaleapi, name)
+    mine = getattr(package, name)
+    assert [(m.name, m.value) for m in mine] == [(m.name, m.value) for m in theirs]
+    for member in theirs:
+        assert mine(member.value).name == member.name
+        assert str(mine[member.name]) == member.value  # prints as the SDK's string fields
+        assert f"{mine[member.name]:>20}" == f"{member.value:>20}"
+        assert "%s" % mine[member.name] == member.value  # noqa: UP031
+    with pytest.raises(ValueError, match="is not a valid"):
+        mine("surely-not-a-value")

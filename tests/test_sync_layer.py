@@ -199,7 +199,9 @@ def test_bad_arguments_fail_at_the_call() -> None:
     """get_tasks without a project or batch fails when called, before any request."""
     script = Scripted(ok(page_json([])))
     with make_client(script) as client:
-        with pytest.raises(ValueError, match="project_name or a batch_name"):
+        with pytest.raises(
+            ValueError, match=r"^At least one of project_name or batch_name must be provided"
+        ):
             client.get_tasks()
         assert script.requests == []
 

@@ -10,7 +10,7 @@ from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
 from .._engine.serde import structure
 from .._engine.wire import check_query_keys, segment
-from ..batches import Batch, Batchlist, BatchStatus
+from ..batches import Batch, Batchlist, BatchStatus, BatchStatusValue
 from ..exceptions import ScaleInvalidResponse
 from .base import ClientCore
 from .wire import BATCHES_QUERY_KEYS
@@ -132,7 +132,7 @@ class BatchesAPI(ClientCore):
     def get_batches(
         self,
         project_name: str | None = None,
-        batch_status: BatchStatus | None = None,
+        batch_status: BatchStatus | BatchStatusValue | None = None,
         created_after: str | None = None,
         created_before: str | None = None,
         exclude_archived: bool = False,

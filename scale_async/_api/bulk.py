@@ -28,7 +28,7 @@ from ..exceptions import (
     ScaleInvalidRequest,
     ScaleUnauthorized,
 )
-from ..tasks import TaskFields, TaskStatus, TaskType
+from ..tasks import Task, TaskFields, TaskStatus, TaskType
 from .tasks import TasksAPI, require_tags
 
 __all__ = ["BulkAPI", "MetadataUpdates", "Payloads", "TaskRefs"]
@@ -46,9 +46,9 @@ MetadataUpdates: TypeAlias = (
 R = TypeVar("R")
 B = TypeVar("B", bound=BulkResult[Any])
 
-CreateResult = CreatedTask | FailedItem
-CancelResult = CancelledTask | SkippedTask | TaskFailure
-UpdateResult = UpdatedTask | TaskFailure
+CreateResult = CreatedTask[Task] | FailedItem
+CancelResult = CancelledTask[Task] | SkippedTask | TaskFailure
+UpdateResult = UpdatedTask[Task] | TaskFailure
 
 _FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
 
@@ -201,7 +201,7 @@ class BulkAPI(TasksAPI):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCreateResult:
+    ) -> BulkCreateResult[Task]:
         """Create one task per payload, ``concurrency`` at a time, and account for every input.
 
         ``payloads`` is any iterable or async iterable of dicts as ``create_task`` takes them
@@ -239,7 +239,7 @@ class BulkAPI(TasksAPI):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkStream[CreatedTask | FailedItem]:
+    ) -> BulkStream[CreatedTask[Task] | FailedItem]:
         """``create_tasks``, yielding each input's result as soon as it is known.
 
         Results arrive in completion order and carry their input ``index``; leaving the loop
@@ -264,7 +264,7 @@ class BulkAPI(TasksAPI):
 
         return BulkStream(run, buffer=max(1, concurrency) * 2)
 
-    async def _find_task_by_unique_id(self, unique_id: str) -> TaskFields | None:
+    async def _find_task_by_unique_id(self, unique_id: str) -> Task | None:
         page = await self.tasks(unique_id=unique_id, limit=1)
         return page[0] if page else None
 
@@ -311,7 +311,7 @@ class BulkAPI(TasksAPI):
         clear_unique_id: bool = False,
         stop_on_error: bool = False,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCancelResult:
+    ) -> BulkCancelResult[Task]:
         """Cancel many tasks concurrently: task ids or Task objects, from any (async) iterable.
 
         Tasks already completed or cancelled, and those Scale refuses to cancel (400), are
@@ -333,7 +333,7 @@ class BulkAPI(TasksAPI):
         concurrency: int = 32,
         clear_unique_id: bool = False,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkCancelResult:
+    ) -> BulkCancelResult[Task]:
         """Cancel every pending task of a batch, cancelling while the listing is still running.
 
         The v1 API has no batch cancellation: this lists the batch's pending tasks and
@@ -348,11 +348,11 @@ class BulkAPI(TasksAPI):
     async def _update_tasks(
         self,
         items: Any,
-        act: Callable[[str, Any], Awaitable[TaskFields]],
+        act: Callable[[str, Any], Awaitable[Task]],
         *,
         concurrency: int,
         progress: Callable[[Progress], object] | None,
-    ) -> BulkUpdateResult:
+    ) -> BulkUpdateResult[Task]:
         """Apply ``act(task_id, argument)`` to every (task, argument) pair concurrently."""
 
         async def handle(_: int, item: Any) -> UpdateResult:
@@ -385,7 +385,7 @@ class BulkAPI(TasksAPI):
         *,
         concurrency: int = 32,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkUpdateResult:
+    ) -> BulkUpdateResult[Task]:
         """Add ``tags`` to many tasks concurrently (tags a task already has are ignored)."""
         checked = require_tags(tags)
         return await self._update_tasks(
@@ -401,7 +401,7 @@ class BulkAPI(TasksAPI):
         *,
         concurrency: int = 32,
         progress: Callable[[Progress], object] | None = None,
-    ) -> BulkUpdateResult:
+    ) -> BulkUpdateResult[Task]:
         """Replace the metadata of many tasks concurrently: ``{task_id: metadata}`` or pairs."""
         items = updates.items() if isinstance(updates, Mapping) else updates
         return await self._update_tasks(

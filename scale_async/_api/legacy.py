@@ -15,11 +15,9 @@ from typing import Any
 from .._engine.requester import NO_BODY, Call
 from .base import ClientCore
 from .files import _read_upload
+from .tasks import PROJECT_OR_BATCH
 
 __all__ = ["LegacyAPI", "RawAPI", "process_tasks_endpoint_args", "request_files"]
-
-#: The SDK's message when neither project nor batch is given; scripts match on it.
-PROJECT_OR_BATCH = "At least one of project_name or batch_name must be provided."
 
 
 def _value(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
@@ -14,11 +15,23 @@ from .._engine.requester import Call
 from .._engine.serde import structure
 from .._engine.wire import check_query_keys, segment
 from ..exceptions import ScaleDuplicateResource, ScaleInvalidResponse
-from ..tasks import Task, Tasklist, TaskReviewStatus, TaskStatus, TaskType
+from ..tasks import (
+    Task,
+    Tasklist,
+    TaskReviewStatus,
+    TaskReviewStatusValue,
+    TaskStatus,
+    TaskStatusValue,
+    TaskType,
+    TaskTypeValue,
+)
 from .base import ClientCore
 from .wire import TASKS_QUERY_KEYS, tasks_query
 
 __all__ = ["TasksAPI", "require_tags"]
+
+#: The SDK's words when neither a project nor a batch is given; scripts match on them.
+PROJECT_OR_BATCH = "At least one of project_name or batch_name must be provided."
 
 _PAGE_KEYS = ("docs", "total", "limit", "offset", "has_more")
 
@@ -187,9 +200,12 @@ class TasksAPI(ClientCore):
         self,
         project_name: str | None = None,
         batch_name: str | None = None,
-        task_type: TaskType | None = None,
-        status: TaskStatus | None = None,
-        review_status: TaskReviewStatus | list[TaskReviewStatus] | None = None,
+        task_type: TaskType | TaskTypeValue | None = None,
+        status: TaskStatus | TaskStatusValue | None = None,
+        review_status: TaskReviewStatus
+        | TaskReviewStatusValue
+        | Sequence[TaskReviewStatus | TaskReviewStatusValue]
+        | None = None,
         unique_id: str | list[str] | None = None,
         completed_after: str | None = None,
         completed_before: str | None = None,
@@ -220,7 +236,7 @@ class TasksAPI(ClientCore):
         ``async with client.get_tasks(...) as tasks: async for task in tasks``.
         """
         if not project_name and not batch_name:
-            raise ValueError("get_tasks needs a project_name or a batch_name")
+            raise ValueError(PROJECT_OR_BATCH)
         require_int("partitions", partitions)
         if partitions > 1 and limited_response:
             raise ValueError("partitions need created_at, which limited_response leaves out")
@@ -275,9 +291,12 @@ class TasksAPI(ClientCore):
         self,
         project_name: str | None = None,
         batch_name: str | None = None,
-        task_type: TaskType | None = None,
-        status: TaskStatus | None = None,
-        review_status: TaskReviewStatus | list[TaskReviewStatus] | None = None,
+        task_type: TaskType | TaskTypeValue | None = None,
+        status: TaskStatus | TaskStatusValue | None = None,
+        review_status: TaskReviewStatus
+        | TaskReviewStatusValue
+        | Sequence[TaskReviewStatus | TaskReviewStatusValue]
+        | None = None,
         unique_id: str | list[str] | None = None,
         completed_after: str | None = None,
         completed_before: str | None = None,
@@ -292,6 +311,6 @@ class TasksAPI(ClientCore):
         # The parameters are exactly tasks_query's filters; pass them on as they came.
         filters = {name: value for name, value in locals().items() if name != "self"}
         if not project_name and not batch_name:
-            raise ValueError("get_tasks_count needs a project_name or a batch_name")
+            raise ValueError(PROJECT_OR_BATCH)
         page = await self.tasks(**tasks_query(**filters, limit=1))
         return int(page.total or 0)

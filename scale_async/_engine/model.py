@@ -92,13 +92,15 @@ class AbsentKeysRaise:
 
     __slots__ = ()
 
-    def __getattribute__(self, name: str) -> Any:
-        value = object.__getattribute__(self, name)
-        if value is None:
-            key = type(self)._sdk_absent.get(name)  # type: ignore[attr-defined]
-            if key is not None and key not in object.__getattribute__(self, "_raw"):
-                raise AttributeError(name)  # __getattr__ words it, as for any absent key
-        return value
+    if not TYPE_CHECKING:
+        # Hidden from type checkers, which would otherwise accept any attribute name.
+        def __getattribute__(self, name: str) -> Any:
+            value = object.__getattribute__(self, name)
+            if value is None:
+                key = type(self)._sdk_absent.get(name)
+                if key is not None and key not in object.__getattribute__(self, "_raw"):
+                    raise AttributeError(name)  # __getattr__ words it, as for any absent key
+            return value
 
     def __repr__(self) -> str:
         # attrs' own repr would trip over the absent fields; show them as None.

@@ -196,9 +196,13 @@ async def test_get_tasks_refuses_a_page_without_a_token(
 
 
 async def test_get_tasks_needs_a_project_or_batch(driver: Driver) -> None:
-    with pytest.raises(ValueError, match="project_name or a batch_name"):
+    with pytest.raises(
+        ValueError, match=r"^At least one of project_name or batch_name must be provided"
+    ):
         await driver.collect("get_tasks")
-    with pytest.raises(ValueError, match="project_name or a batch_name"):
+    with pytest.raises(
+        ValueError, match=r"^At least one of project_name or batch_name must be provided"
+    ):
         await driver.call("get_tasks_count")
 
 

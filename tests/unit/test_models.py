@@ -116,11 +116,15 @@ def test_task_error_status() -> None:
     assert not hasattr(TaskStatus, "Error")
 
 
-def test_task_null_enum_fields() -> None:
-    """Null or missing status/type stay None."""
-    task = structure({"task_id": "t", "status": None}, Task)
-    assert task.status is None
+def test_task_null_type_stays_none_but_status_is_required() -> None:
+    """Every task Scale returns has a status (so the field is typed TaskStatus, not
+    Optional); a missing or null one is a malformed answer. A missing type stays None."""
+    task = structure({"task_id": "t", "status": "pending", "type": None}, Task)
+    assert task.status is TaskStatus.Pending
     assert task.type is None
+    for bad in ({"task_id": "t"}, {"task_id": "t", "status": None}):
+        with pytest.raises(ScaleInvalidResponse, match="status"):
+            structure(bad, Task, method="GET", path="task/t")
 
 
 def test_task_missing_task_id() -> None:
@@ -367,5 +371,5 @@ def test_a_string_where_a_list_belongs_is_refused() -> None:
     from scale_async._engine.serde import structure
 
     with pytest.raises(ScaleInvalidResponse, match="tags"):
-        structure({"task_id": "t", "tags": "abc"}, Task)
-    assert structure({"task_id": "t", "tags": ["a"]}, Task).tags == ["a"]
+        structure({"task_id": "t", "status": "pending", "tags": "abc"}, Task)
+    assert structure({"task_id": "t", "status": "pending", "tags": ["a"]}, Task).tags == ["a"]
