@@ -10,6 +10,7 @@ import scaleapi
 
 import scale_async
 import scale_sync
+import scale_sync.studio
 
 #: The SDK's v2 (GenAI API) generator; the v2 API is out of scope for this client.
 NOT_V1 = {"v2_get_tasks"}
@@ -222,5 +223,17 @@ def test_enum_membership_and_iteration_are_the_sdks(package: object, name: str) 
         assert str(mine[member.name]) == member.value  # prints as the SDK's string fields
         assert f"{mine[member.name]:>20}" == f"{member.value:>20}"
         assert "%s" % mine[member.name] == member.value  # noqa: UP031
+        assert mine[member.name] in mine
     with pytest.raises(ValueError, match="is not a valid"):
         mine("surely-not-a-value")
+
+
+def test_studio_models_print_as_the_sdks() -> None:
+    """The two studio models the SDK builds from other shapes than (json, client)."""
+    from scaleapi.studio import StudioLabelerAssignment as TheirAssignment
+    from scaleapi.studio import StudioWorker as TheirWorker
+
+    mine = scale_sync.studio.StudioWorker(id="w1", email="w@x.com")
+    assert str(mine) == str(TheirWorker({"id": "w1", "email": "w@x.com"}, None))
+    assignment = scale_sync.studio.StudioLabelerAssignment(email="w@x.com", assigned_projects=["p"])
+    assert str(assignment) == str(TheirAssignment(["p"], "w@x.com", None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from enum import Enum
+from enum import Enum, EnumMeta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
@@ -143,7 +143,17 @@ def _unshim(self: Model, *args: Any, **kwargs: Any) -> None:
 E = TypeVar("E", bound=Enum)
 
 
-class ValueEnum(str, Enum):
+class _ValueEnumType(EnumMeta):
+    """``in`` as for a plain Enum on every Python, except that pseudo-members are not in."""
+
+    def __contains__(cls, value: object) -> bool:
+        if isinstance(value, cls):
+            # Python 3.12+ would answer True for any instance, pseudo-members included.
+            return cls._member_map_.get(value._name_) is value
+        return super().__contains__(value)  # type: ignore[operator]  # typeshed: Enum only
+
+
+class ValueEnum(str, Enum, metaclass=_ValueEnumType):
     """A string enum that prints as its value on every Python, as the SDK's plain strings do.
 
     ``print(task.status)``, ``f"{task.type}"`` and ``"%s" % status`` give ``completed``,
