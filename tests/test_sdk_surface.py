@@ -208,8 +208,10 @@ def test_a_model_built_the_sdk_way_is_bound_to_the_sync_client() -> None:
         assert task._client is client.async_client
     with pytest.raises(KeyError, match="task_id"):
         sdk_style(scale_sync.Task)({"status": "completed"}, None)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="needs a dict"):
         sdk_style(scale_sync.Task)(["not", "a", "dict"], None)
+    with pytest.raises(TypeError, match=r"cannot build Task.*tags"):
+        sdk_style(scale_sync.Task)({**TASK, "tags": "not-a-list"}, None)
 
 
 @pytest.mark.parametrize("name", ["TaskType", "TaskStatus", "TaskReviewStatus", "BatchStatus"])

@@ -117,7 +117,7 @@ _shims: dict[type, type] = {}
 
 def _from_json(cls: type[_Built], json: Any, client: Any = None) -> _Built:
     """``cls(json, client)`` as the SDK builds models; a missing required key is a KeyError."""
-    from .serde import converter  # the serde stands on this module
+    from .serde import _describe, converter  # the serde stands on this module
 
     if not isinstance(json, dict):
         raise TypeError(f"{cls.__name__}(json, client) needs a dict, got {type(json).__name__}")
@@ -125,7 +125,10 @@ def _from_json(cls: type[_Built], json: Any, client: Any = None) -> _Built:
         required = field.default is attrs.NOTHING and not field.name.startswith("_")
         if required and field.metadata.get("wire", field.name) not in json:
             raise KeyError(field.metadata.get("wire", field.name))
-    obj = converter.structure(json, cls)
+    try:
+        obj = converter.structure(json, cls)
+    except Exception as exc:
+        raise TypeError(f"cannot build {cls.__name__} from this JSON: {_describe(exc)}") from exc
     obj._bind(client)
     # type() now calls __init__ with (json, client), which attrs' keyword-only __init__
     # refuses: for that one call the object wears a subclass whose __init__ takes it off.
