@@ -10,12 +10,21 @@ from ._api.projects import ProjectsAPI
 from ._api.studio import StudioAPI
 from ._api.tasks import TasksAPI
 from ._api.teams import TeamsAPI
+from .v2._attach import V2Attachment
 
 __all__ = ["AsyncScaleClient"]
 
 
 class AsyncScaleClient(
-    BulkAPI, TasksAPI, BatchesAPI, ProjectsAPI, FilesAPI, TeamsAPI, StudioAPI, LegacyAPI
+    BulkAPI,
+    TasksAPI,
+    BatchesAPI,
+    ProjectsAPI,
+    FilesAPI,
+    TeamsAPI,
+    StudioAPI,
+    LegacyAPI,
+    V2Attachment,
 ):
     """A client for the Scale AI v1 API, with the methods of the official SDK's ``ScaleClient``.
 
@@ -28,7 +37,9 @@ class AsyncScaleClient(
     (for instance ``httpx.ASGITransport`` around the fake Scale API).
 
     ``client.api`` makes raw requests (``await client.api.post_request(endpoint, body=...)``)
-    on the same retries and errors, for endpoints without a method.
+    on the same retries and errors, for endpoints without a method. ``client.v2`` is Scale's
+    v2 API (``scale_async.v2``) with the same key and settings; its host is
+    ``api_instance_url`` without the ``/v1``.
 
     Use it as ``async with AsyncScaleClient() as client:`` or call ``aclose()``.
     """

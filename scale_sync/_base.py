@@ -80,7 +80,8 @@ class SyncClientBase(SyncClient[AsyncScaleClient]):
 
 
 class SyncNamespace:
-    """Drives a helper object of an async client (``client.api``) on that client's loop."""
+    """Drives a helper object of an async client (``client.api``, ``client.v2``) on that
+    client's loop; closing the client closes it."""
 
     def __init__(self, async_obj: Any, runner: PortalRunner) -> None:
         self._async = async_obj
@@ -91,6 +92,17 @@ class SyncNamespace:
 
     def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
+
+    def _iterate(self, pages: Any) -> Iterator[Any]:
+        """A page iterator's items, crossing the loop once per page, as the client's do."""
+        return self._runner.iterate(pages, _next_page, self._to_sync)
+
+    def _stream(self, stream: Any) -> Iterator[Any]:
+        """A bulk stream's results, a batch of ready ones per crossing."""
+        return self._runner.iterate(stream, _next_batch, self._to_sync)
+
+    def _to_sync(self, value: Any) -> Any:
+        return to_sync(value, self._runner)
 
 
 class SyncModelMixin(AbsentKeysRaise):

@@ -14,6 +14,7 @@ import attrs
 import scale_async as _async
 import scale_async.nga
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from os import PathLike
 from scale_async import BatchStatusValue, TaskReviewStatusValue, TaskStatusValue, TaskTypeValue
 from scale_async._api.bulk import MetadataUpdates, Payloads, TaskRefs
@@ -32,8 +33,11 @@ from scale_async.studio import StudioBatch, StudioLabelerAssignment, StudioProje
 from scale_async.tasks import TaskFields, TaskReviewStatus, TaskStatus, TaskType
 from scale_async.teams import TeammateFields, TeammateRole
 from scale_async.training_tasks import TrainingTask
+from scale_async.v2._attach import V2Task, V2TaskStatus
+from scale_async.v2._enums import ExpandableEnumTask, Option
 from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin, SyncNamespace
 from scale_sync._convert import register_twin
+from scale_sync._generated_v2 import V2Client
 from typing import Any, cast
 
 __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate", "Api"]
@@ -223,7 +227,9 @@ class ScaleClient(SyncClientBase):
     (for instance ``httpx.ASGITransport`` around the fake Scale API).
 
     ``client.api`` makes raw requests (``client.api.post_request(endpoint, body=...)``)
-    on the same retries and errors, for endpoints without a method.
+    on the same retries and errors, for endpoints without a method. ``client.v2`` is Scale's
+    v2 API (``scale_async.v2``) with the same key and settings; its host is
+    ``api_instance_url`` without the ``/v1``.
 
     Use it as ``with ScaleClient() as client:`` or call ``close()``.
     """
@@ -248,6 +254,34 @@ class ScaleClient(SyncClientBase):
     def api(self) -> Api:
         """Raw requests for endpoints this client has no method for (the SDK's ``client.api``)."""
         return Api(self._async.api, self._runner)
+
+    @functools.cached_property
+    def v2(self) -> V2Client:
+        """Scale's v2 API with this client's key and settings (the SDK's ``client.v2``)."""
+        return V2Client(self._async.v2, self._runner)
+
+    def v2_get_tasks(
+        self,
+        project_id: str | None = None,
+        project_name: str | None = None,
+        batch_id: str | None = None,
+        batch_name: str | None = None,
+        status: V2TaskStatus | None = None,
+        completed_after: datetime | str | None = None,
+        completed_before: datetime | str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumTask] | None = None,
+        opts: list[Option] | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
+    ) -> Iterator[V2Task]:
+        """Every v2 task matching the filters, as the SDK's generator: ``v2.iter_tasks``.
+
+        ``partitions`` walks that many ``completed_at`` windows at once (with
+        ``status="completed"``); each task still comes exactly once.
+        """
+        return cast("Iterator[V2Task]", self._iterate(self._async.v2_get_tasks(project_id, project_name, batch_id, batch_name, status, completed_after, completed_before, limit, expand, opts, prefetch=prefetch, partitions=partitions)))
 
     def list_studio_assignments(
         self,

@@ -6,7 +6,11 @@ NGA Scale's client, which becomes ``NGAScaleClient``) and every async helper of 
 event loop thread, page iterators become generators that cross it once per page. No behaviour
 is written here; the generated bodies only forward.
 
-Usage: ``python scripts/gen_sync.py`` rewrites the file; ``--check`` fails when it is stale.
+Helper objects the client hands out as properties get sync twins too (``client.api``). One
+whose names would clash with v1's (``client.v2``, an ``AsyncV2Client`` with its own ``Task``)
+is written to a file of its own (``V2Client`` in ``_generated_v2.py``).
+
+Usage: ``python scripts/gen_sync.py`` rewrites the files; ``--check`` fails when one is stale.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from typing import Any
 import scale_async
 import scale_async._api.legacy
 import scale_async.nga
+import scale_async.v2
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "scale_sync" / "_generated.py"
+TARGET_V2 = ROOT / "scale_sync" / "_generated_v2.py"
 
 #: Each model with async helpers (and each page of them) that reaches sync callers, with the
 #: base its sync twin derives from. Models without async helpers are shared as they are.
@@ -43,6 +49,12 @@ TWINS: dict[str, str] = {
 #: of their sync twin; the twin forwards each coroutine method as the client does.
 NAMESPACES: dict[str, tuple[type, str]] = {"api": (scale_async._api.legacy.RawAPI, "Api")}
 
+#: Helper objects whose twin lives in a module of its own: attribute -> (async class, sync
+#: class, that module).
+OWN_FILE_NAMESPACES: dict[str, tuple[type, str, str]] = {
+    "v2": (scale_async.v2.AsyncV2Client, "V2Client", "scale_sync._generated_v2"),
+}
+
 #: Async-only spellings and their sync counterparts.
 REWRITES = {
     "AsyncPageIterator": "Iterator",
@@ -50,6 +62,7 @@ REWRITES = {
     "AsyncScaleClient": "ScaleClient",
     "AsyncNGAScaleClient": "NGAScaleClient",
     **{cls.__name__: name for cls, name in NAMESPACES.values()},
+    **{cls.__name__: name for cls, name, _ in OWN_FILE_NAMESPACES.values()},
 }
 
 SKIP = {"aclose"}
@@ -81,6 +94,7 @@ DOC_REWRITES: list[tuple[str, str]] = [
     (r"\bcoroutine\b", "call"),
     (r"\bAsyncScaleClient\b", "ScaleClient"),
     (r"\bAsyncNGAScaleClient\b", "NGAScaleClient"),
+    (r"\bAsyncV2Client\b", "V2Client"),
     (r"\bAsyncPageIterator\b", "iterator"),
 ]
 
@@ -95,15 +109,18 @@ def sync_text(doc: str) -> str:
 class Imports:
     """Collects ``from module import name`` lines for the names the annotations use."""
 
-    def __init__(self) -> None:
+    def __init__(self, local: frozenset[str] = frozenset(TWINS)) -> None:
+        #: Names the generated file defines itself (the sync twins), never imported.
+        self.local = local
         self.lines: dict[str, set[str]] = {}
 
     def add(self, module: str, name: str) -> None:
         self.lines.setdefault(module, set()).add(name)
 
     def resolve(self, annotation: str, namespace: dict[str, Any]) -> None:
-        for name in _NAME.findall(annotation):
-            if name in TWINS or name in REWRITES.values() or hasattr(builtins, name):
+        # Names inside string literals (``Literal["id", "name"]``) are values, not types.
+        for name in _NAME.findall(re.sub(r"(['\"]).*?\1", "", annotation)):
+            if name in self.local or name in REWRITES.values() or hasattr(builtins, name):
                 continue
             if name in REWRITES:
                 continue
@@ -252,8 +269,13 @@ def _client_class(
         f"        super().__init__({ref}({_forward(sig)}))",
         "",
     ]
-    namespaces = NAMESPACES.items() if cls is scale_async.AsyncScaleClient else ()
-    for attr, (_, ns_name) in namespaces:
+    namespaces: list[tuple[str, str]] = []
+    if cls is scale_async.AsyncScaleClient:
+        namespaces = [(attr, ns_name) for attr, (_, ns_name) in NAMESPACES.items()]
+        for attr, (_, ns_name, module) in OWN_FILE_NAMESPACES.items():
+            imports.add(module, ns_name)
+            namespaces.append((attr, ns_name))
+    for attr, ns_name in namespaces:
         doc = inspect.getdoc(getattr(cls, attr)) or ""
         lines += [
             "    @functools.cached_property",
@@ -269,6 +291,14 @@ def _client_class(
 def _namespace_class(cls: type, name: str, imports: Imports) -> str:
     """The sync twin ``name`` of a helper object such as ``RawAPI``."""
     doc = inspect.getdoc(cls) or ""
+    doc_text = "\n".join(("    " + ln) if ln else "" for ln in doc.splitlines()).lstrip()
+    methods = [_method(n, f, "", imports, model=False) for n, f in _public_methods(cls)]
+    return f'class {name}(SyncNamespace):\n    """{doc_text}\n    """\n\n' + "\n".join(methods)
+
+
+def _own_file_namespace_class(cls: type, name: str, imports: Imports) -> str:
+    """The sync twin of a helper object with a file of its own, read for sync callers."""
+    doc = sync_text((inspect.getdoc(cls) or "").replace(cls.__name__, name))
     doc_text = "\n".join(("    " + ln) if ln else "" for ln in doc.splitlines()).lstrip()
     methods = [_method(n, f, "", imports, model=False) for n, f in _public_methods(cls)]
     return f'class {name}(SyncNamespace):\n    """{doc_text}\n    """\n\n' + "\n".join(methods)
@@ -337,22 +367,35 @@ def render() -> str:
     )
 
 
+def render_v2() -> str:
+    """The full text of ``scale_sync/_generated_v2.py``: the sync ``client.v2``."""
+    imports = Imports(local=frozenset())
+    imports.add("typing", "cast")
+    imports.add("scale_sync._base", "SyncNamespace")
+    imports.add("collections.abc", "Iterator")
+    cls, name, _ = OWN_FILE_NAMESPACES["v2"]
+    body = _own_file_namespace_class(cls, name, imports)
+    return HEADER + imports.render() + f'\n__all__ = ["{name}"]\n\n\n' + body
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write the facade, or with ``--check`` report whether the committed one is current."""
+    """Write the facades, or with ``--check`` report whether the committed ones are current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the file is stale")
+    parser.add_argument("--check", action="store_true", help="fail if a file is stale")
     args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.name} is stale: run python scripts/gen_sync.py")
-            return 1
-        print(f"{TARGET.name} is current")
-        return 0
-    TARGET.write_text(text)
-    print(f"wrote {TARGET}")
-    return 0
+    stale = 0
+    for target, text in ((TARGET, render()), (TARGET_V2, render_v2())):
+        if args.check:
+            current = target.read_text() if target.exists() else ""
+            if current != text:
+                print(f"{target.name} is stale: run python scripts/gen_sync.py")
+                stale = 1
+            else:
+                print(f"{target.name} is current")
+            continue
+        target.write_text(text)
+        print(f"wrote {target}")
+    return stale
 
 
 if __name__ == "__main__":

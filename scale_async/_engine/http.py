@@ -76,12 +76,12 @@ class Timeout:
 class Auth:
     """How every request proves who sends it; the secret never shows in a ``repr``.
 
-    Scale AI wants HTTP Basic with the API key as the user name (``Auth.basic``); NGA's Scale
-    takes a Django REST framework token (``Auth.token``). A client without credentials passes
-    no ``Auth`` at all.
+    Scale AI's v1 API wants HTTP Basic with the API key as the user name (``Auth.basic``), its
+    v2 API the same key as a Bearer token (``Auth.bearer``); NGA's Scale takes a Django REST
+    framework token (``Auth.token``). A client without credentials passes no ``Auth`` at all.
     """
 
-    scheme: Literal["basic", "token"]
+    scheme: Literal["basic", "token", "bearer"]
     secret: str = attrs.field(repr=False)
 
     @classmethod
@@ -93,6 +93,11 @@ class Auth:
     def token(cls, token: str) -> Auth:
         """``Authorization: Token <token>``, DRF's token authentication."""
         return cls("token", token)
+
+    @classmethod
+    def bearer(cls, token: str) -> Auth:
+        """``Authorization: Bearer <token>``, how Scale AI's v2 API takes the API key."""
+        return cls("bearer", token)
 
 
 @attrs.frozen(kw_only=True)
@@ -265,7 +270,8 @@ def _open_client(settings: HttpSettings) -> httpx.AsyncClient:
     if settings.auth is not None and settings.auth.scheme == "basic":
         basic = httpx.BasicAuth(settings.auth.secret, "")
     elif settings.auth is not None:
-        headers["Authorization"] = f"Token {settings.auth.secret}"
+        scheme = "Bearer" if settings.auth.scheme == "bearer" else "Token"
+        headers["Authorization"] = f"{scheme} {settings.auth.secret}"
     return httpx.AsyncClient(
         auth=basic,
         headers=headers,

@@ -43,7 +43,8 @@ class Call:
 
     ``replay_safe`` says whether sending it twice is harmless. ``recover`` is what a create
     that carried a natural key does on a 409 that follows an ambiguous attempt: fetch what
-    the earlier attempt created.
+    the earlier attempt created. ``redirect`` makes a 3xx with a ``Location`` the answer
+    (that URL, as a string) instead of an error: for endpoints whose answer is a redirect.
     """
 
     method: str
@@ -56,6 +57,7 @@ class Call:
     replay_safe: bool = True
     recover: Recover | None = attrs.field(default=None, eq=False)
     allow_text: bool = False
+    redirect: bool = False
 
 
 @attrs.define
@@ -107,6 +109,8 @@ class Requester:
             raise exc from failure.__cause__ or failure
         if 200 <= response.status < 300:
             return self._decode(call, response, retries)
+        if call.redirect and 300 <= response.status < 400 and response.headers.get("location"):
+            return response.headers["location"]
         exc = error_for_status(
             response.status,
             self._redact(error_message(response.content, response.reason)),

@@ -24,6 +24,8 @@ from .._faults import (
 )
 from .._params import api_key_from_header, key_mode
 from .._transport import FakeTransport
+from .._v2 import app as v2
+from .._v2.seed import seed as v2_seed
 from .callbacks import CallbackAttempt, deliver, is_http_url
 from .control import CONTROL
 from .routes import ROUTES, Ctx
@@ -77,6 +79,7 @@ class FakeScaleAPI:
         self._seed = seed
         self._now = now
         self._world = World(seed=seed, now=now)
+        self._v2 = v2.V2World(seed=seed, now=now)
         self._plan = FaultPlan(faults or FaultConfig(), latency, seed)
         self._keys = None if keys is None else frozenset(keys)
         self._callbacks: list[CallbackAttempt] = []
@@ -148,6 +151,7 @@ class FakeScaleAPI:
         """Forget every account, record, stat and queued fault; restart the seeded sequences."""
         with self._lock:
             self._world = World(seed=self._seed, now=self._now)
+            self._v2 = v2.V2World(seed=self._seed, now=self._now)
             self._plan.reseed()
             self._callbacks.clear()
 
@@ -199,6 +203,19 @@ class FakeScaleAPI:
                 world.stats.callbacks_failed += 1
             return task.to_json(), attempts
 
+    def seed_v2(self, api_key: str, project_name: str, *, tasks: int = 0) -> dict[str, Any]:
+        """Create on v2, for ``api_key``'s account, what Scale makes on its own.
+
+        In project ``project_name`` (created if missing): a completed batch of three
+        completed tasks with threads, responses and one annotation of every type, a delivery
+        of them, a response schema, a dataset with two deliveries of two tasks (one task
+        with an attachment whose response URL redirects), and ``tasks`` more completed
+        tasks for listings. All of it is found through the ordinary v2 reads; the answer
+        lists the ids. ``POST /_fake/v2/seed`` does the same over HTTP.
+        """
+        with self._lock:
+            return v2_seed(self._v2, self._v2.account(api_key), project_name, tasks)
+
     # --- ASGI -----------------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -212,6 +229,8 @@ class FakeScaleAPI:
         head = request.segments[:1]
         if head == ["v1"]:
             reply = await self._serve_v1(request, send)
+        elif head == ["v2"]:
+            reply = await self._serve_v2(request, send)
         elif head == ["_fake"]:
             reply = await self._serve_control(request)
         else:
@@ -228,6 +247,8 @@ class FakeScaleAPI:
                 return
 
     async def _serve_control(self, request: Request) -> Reply:
+        if request.segments[1:2] == ["v2"]:
+            return self._serve_v2_control(request)
         matched = CONTROL.match(request.method, request.segments[1:])
         if matched is None:
             return _no_route(request)
@@ -267,6 +288,46 @@ class FakeScaleAPI:
                 world.stats.count_fault(fault)
                 reply = self._fault_reply(fault)
             world.stats.count_response(reply.status)
+        return reply
+
+    def _serve_v2_control(self, request: Request) -> Reply:
+        parts = request.segments[2:]
+        try:
+            with self._lock:
+                if request.method == "POST" and parts == ["seed"]:
+                    return v2.seed_reply(self._v2, request.json())
+                if request.method == "GET" and len(parts) == 3 and parts[0] == "files":
+                    return v2.file_reply(self._v2, parts[1], parts[2])
+        except ApiError as exc:
+            return Reply(exc.status, exc.body())
+        return _no_route(request)
+
+    async def _serve_v2(self, request: Request, send: Send) -> Reply:
+        """A v2 request: the same latency, faults and keys as v1, then the v2 routes."""
+        creates_task = v2.creates_task(request)
+        with self._lock:
+            self._world.stats.requests_served += 1
+            fault, delay = self._plan.draw(creates_task)
+        if delay > 0:
+            await anyio.sleep(delay)
+        if fault is not None and fault != "commit_then_fail":
+            with self._lock:
+                self._world.stats.count_fault(fault)
+                if fault != "drop_connection":
+                    self._world.stats.count_response(STATUS_OF[fault])
+            if fault == "drop_connection":
+                await drop_connection(send)
+            return self._fault_reply(fault)
+        with self._lock:
+            try:
+                account = self._authenticate(request, self._world)
+                reply = v2.answer(self._v2, account.key, account.mode, request)
+            except ApiError as exc:
+                reply = Reply(exc.status, exc.body())
+            if fault == "commit_then_fail" and reply.status == 200:
+                self._world.stats.count_fault(fault)
+                reply = self._fault_reply(fault)
+            self._world.stats.count_response(reply.status)
         return reply
 
     def _fault_reply(self, fault: FaultKind) -> Reply:

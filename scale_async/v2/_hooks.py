@@ -1,0 +1,49 @@
+"""What the v2 models need from the one converter beyond v1's rules, registered on it once.
+
+v2 responses hold references that are an id or, when expanded, the whole object
+(``project: "p_1"`` or ``project: {...}``): a ``str | Model`` field takes either. Times are
+ISO-8601 strings, read as aware datetimes (the parser NGA's models use, so the converter has
+one rule for ``datetime`` whichever package is imported first).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Union, get_args, get_origin
+
+from .._engine.model import Model
+from .._engine.serde import converter
+from ..nga._wire import parse_datetime
+
+__all__ = ["id_or_model"]
+
+
+def id_or_model(tp: Any) -> type[Model] | None:
+    """The model in ``str | M`` (optionally ``| None``), the shape of an expandable reference."""
+    if get_origin(tp) not in (Union, types.UnionType):
+        return None
+    args = [a for a in get_args(tp) if a is not type(None)]
+    models = [a for a in args if isinstance(a, type) and issubclass(a, Model)]
+    if len(args) == 2 and str in args and len(models) == 1:
+        return models[0]
+    return None
+
+
+def _make_reference_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    model = id_or_model(tp)
+    assert model is not None
+
+    def hook(value: Any, _: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        return converter.structure(value, model)
+
+    return hook
+
+
+converter.register_structure_hook_factory(
+    lambda t: id_or_model(t) is not None, _make_reference_hook
+)
+converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))

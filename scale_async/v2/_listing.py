@@ -1,0 +1,327 @@
+"""Every ``next_token`` listing of v2 as an iterator, with prefetch, and time-window fan-out.
+
+The one-page methods keep the SDK's names; these walk all pages: ``iter_tasks``,
+``iter_batches``, ``iter_delivery``, ``iter_delivery_tasks``, ``iter_dataset_delivery``,
+``iter_dataset_tasks``. Inside ``async with`` (and always from the sync client) up to
+``prefetch`` pages are fetched while the caller works on the current one.
+
+``partitions=`` splits a time range into disjoint windows walked at once, one cursor each,
+where the API filters by time and the items carry that time: tasks by ``completed_at``,
+batches by ``created_at``, dataset tasks by their delivery's ``delivered_at``. Each window
+asks for a millisecond more on each side and keeps only what it owns, so every item comes
+exactly once. The engine's ``Partitioned`` and ``AsyncPageIterator`` do the walking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any, TypeVar
+
+from .._engine.pagination import AsyncPageIterator, Partitioned
+from .._engine.partitions import Window, parse_time, split
+from ._deliveries import (
+    DatasetTask,
+    GetDatasetDeliveryResponse,
+    GetDatasetTasksResponse,
+    GetDeliveredTasksResponse,
+    GetDeliveryTasksResponse,
+    GetDeliveryTasksResponseDocsInner,
+)
+from ._enums import (
+    BatchStatus,
+    ExpandableEnumBatch,
+    ExpandableEnumDatasetsDeliveries,
+    ExpandableEnumDatasetTask,
+    ExpandableEnumDelivery,
+    ExpandableEnumTask,
+    Option,
+    TaskStatus,
+)
+from ._operations import V2Operations
+from ._resources import Batch, DatasetDelivery, GetBatchesResponse
+from ._tasks import GetTasksResponse, Task
+from ._wire import window_bounds
+
+__all__ = ["V2Listing", "check_partitions"]
+
+T = TypeVar("T")
+WHOLE = Window(None, None)
+
+
+def check_partitions(partitions: Any) -> int:
+    """Refuse anything but a positive integer before any request."""
+    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+        raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
+    return partitions
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return parse_time(value)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _delivered_at(task: DatasetTask) -> str | None:
+    delivery = task.delivery
+    return _iso(delivery.delivered_at) if isinstance(delivery, DatasetDelivery) else None
+
+
+def _windows(
+    start: Callable[[], Awaitable[datetime | None]], end: datetime | str | None, count: int
+) -> Callable[[], Awaitable[list[Window]]]:
+    async def windows() -> list[Window]:
+        first = await start()
+        if first is None:
+            return [WHOLE]
+        last = _moment(end) or datetime.now(timezone.utc)
+        return split(first, last, count)
+
+    return windows
+
+
+class V2Listing(V2Operations):
+    """Iterators over every v2 cursor."""
+
+    def _walk(
+        self,
+        fetch: Callable[[Window, str | None], Awaitable[tuple[list[T], str | None]]],
+        *,
+        prefetch: int,
+        partitions: int,
+        windows: Callable[[], Awaitable[list[Window]]] | None = None,
+        moment: Callable[[T], str | None] | None = None,
+    ) -> AsyncPageIterator[T]:
+        if partitions == 1 or windows is None or moment is None:
+            return AsyncPageIterator(partial(fetch, WHOLE), prefetch=prefetch)
+        return AsyncPageIterator(Partitioned(fetch, windows, moment), prefetch=prefetch)
+
+    def iter_tasks(
+        self,
+        project_id: str | None = None,
+        project_name: str | None = None,
+        batch_id: str | None = None,
+        batch_name: str | None = None,
+        status: TaskStatus | None = None,
+        completed_after: datetime | str | None = None,
+        completed_before: datetime | str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumTask] | None = None,
+        opts: list[Option] | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
+    ) -> AsyncPageIterator[Task]:
+        """Every task ``get_tasks`` would page through: ``async for task in ...``.
+
+        ``partitions`` windows ``completed_at`` (from ``completed_after``, else the batch's
+        or project's creation, to ``completed_before``, else now), so it needs
+        ``status=completed``: other tasks have no ``completed_at`` and would be missed.
+        """
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
+        check_partitions(partitions)
+        if partitions > 1 and TaskStatus(status or "pending") is not TaskStatus.COMPLETED:
+            raise ValueError("partitions window completed_at, so they need status='completed'")
+        query = self._tasks_query(args)
+
+        async def fetch(window: Window, token: str | None) -> tuple[list[Task], str | None]:
+            bounds = window_bounds(window, "completed_after", "completed_before")
+            page = await self._get(
+                "tasks", {**query, **bounds, "next_token": token}, GetTasksResponse
+            )
+            return page.tasks, page.next_token
+
+        async def start() -> datetime | None:
+            if completed_after is not None:
+                return _moment(completed_after)
+            if batch_id or batch_name:
+                return (await self.get_batch(batch_id, batch_name)).created_at
+            if project_id or project_name:
+                return (await self.get_project(project_id, project_name)).created_at
+            return None
+
+        return self._walk(
+            fetch,
+            prefetch=prefetch,
+            partitions=partitions,
+            windows=_windows(start, completed_before, partitions),
+            moment=lambda task: _iso(task.completed_at),
+        )
+
+    def iter_batches(
+        self,
+        project_id: str | None = None,
+        project_name: str | None = None,
+        status: BatchStatus | None = None,
+        created_after: datetime | str | None = None,
+        created_before: datetime | str | None = None,
+        completed_after: datetime | str | None = None,
+        completed_before: datetime | str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumBatch] | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
+    ) -> AsyncPageIterator[Batch]:
+        """Every batch ``get_batches`` would page through.
+
+        ``partitions`` windows ``created_at``, from ``created_after`` (else the project's
+        creation) to ``created_before`` (else now).
+        """
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
+        check_partitions(partitions)
+        query = self._batches_query(args)
+
+        async def fetch(window: Window, token: str | None) -> tuple[list[Batch], str | None]:
+            bounds = window_bounds(window, "created_after", "created_before")
+            page = await self._get(
+                "batches", {**query, **bounds, "next_token": token}, GetBatchesResponse
+            )
+            return page.batches, page.next_token
+
+        async def start() -> datetime | None:
+            if created_after is not None:
+                return _moment(created_after)
+            if project_id or project_name:
+                return (await self.get_project(project_id, project_name)).created_at
+            return None
+
+        return self._walk(
+            fetch,
+            prefetch=prefetch,
+            partitions=partitions,
+            windows=_windows(start, created_before, partitions),
+            moment=lambda batch: _iso(batch.created_at),
+        )
+
+    def iter_delivery(
+        self,
+        delivery_id: str | None = None,
+        delivery_name: str | None = None,
+        project_id: str | None = None,
+        project_name: str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumDelivery] | None = None,
+        opts: list[Option] | None = None,
+        *,
+        prefetch: int = 2,
+    ) -> AsyncPageIterator[Task]:
+        """Every task of a delivery, as ``get_delivery`` pages them."""
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
+        query = self._delivery_query(args)
+
+        async def fetch(_: Window, token: str | None) -> tuple[list[Task], str | None]:
+            page = await self._get(
+                "delivery", {**query, "next_token": token}, GetDeliveredTasksResponse
+            )
+            return page.tasks, page.next_token
+
+        return self._walk(fetch, prefetch=prefetch, partitions=1)
+
+    def iter_delivery_tasks(
+        self,
+        delivery_id: str | None = None,
+        project_id: str | None = None,
+        project_name: str | None = None,
+        status: TaskStatus | None = None,
+        completed_after: datetime | str | None = None,
+        completed_before: datetime | str | None = None,
+        limit: int | None = None,
+        *,
+        prefetch: int = 2,
+    ) -> AsyncPageIterator[GetDeliveryTasksResponseDocsInner]:
+        """Every delivered task with its response, as ``get_delivery_tasks`` pages them.
+
+        No ``partitions``: these items do not say when they were completed, so a window
+        could not tell which items are its own.
+        """
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
+        query = self._delivery_tasks_query(args)
+
+        async def fetch(
+            _: Window, token: str | None
+        ) -> tuple[list[GetDeliveryTasksResponseDocsInner], str | None]:
+            page = await self._get(
+                "delivery/tasks", {**query, "next_token": token}, GetDeliveryTasksResponse
+            )
+            return page.docs, page.next_token
+
+        return self._walk(fetch, prefetch=prefetch, partitions=1)
+
+    def iter_dataset_delivery(
+        self,
+        delivery_id: str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        *,
+        prefetch: int = 2,
+    ) -> AsyncPageIterator[DatasetTask]:
+        """Every task of a dataset delivery, as ``get_dataset_delivery`` pages them."""
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
+        query = self._dataset_delivery_query(args)
+
+        async def fetch(_: Window, token: str | None) -> tuple[list[DatasetTask], str | None]:
+            page = await self._get(
+                "datasets/delivery", {**query, "next_token": token}, GetDatasetDeliveryResponse
+            )
+            return page.tasks, page.next_token
+
+        return self._walk(fetch, prefetch=prefetch, partitions=1)
+
+    def iter_dataset_tasks(
+        self,
+        dataset_id: str | None = None,
+        delivery_id: str | None = None,
+        delivered_after: datetime | str | None = None,
+        delivered_before: datetime | str | None = None,
+        limit: int | None = None,
+        expand: list[ExpandableEnumDatasetTask] | None = None,
+        *,
+        prefetch: int = 2,
+        partitions: int = 1,
+    ) -> AsyncPageIterator[DatasetTask]:
+        """Every dataset task ``get_dataset_tasks`` would page through.
+
+        ``partitions`` windows the deliveries' ``delivered_at`` (from ``delivered_after``,
+        else the dataset's first delivery, to ``delivered_before``, else its last one); to
+        know each task's time it adds ``delivery`` to ``expand``.
+        """
+        check_partitions(partitions)
+        if partitions > 1:
+            expand = [*(expand or []), ExpandableEnumDatasetTask.DELIVERY]
+        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
+        query = self._dataset_tasks_query(args)
+
+        async def fetch(window: Window, token: str | None) -> tuple[list[DatasetTask], str | None]:
+            bounds = window_bounds(window, "delivered_after", "delivered_before")
+            page = await self._get(
+                "datasets/tasks", {**query, **bounds, "next_token": token}, GetDatasetTasksResponse
+            )
+            return page.tasks, page.next_token
+
+        deliveries: list[datetime] = []
+
+        async def start() -> datetime | None:
+            if dataset_id is None:
+                return _moment(delivered_after)
+            found = await self.get_dataset_deliveries(dataset_id, delivered_after, delivered_before)
+            deliveries.extend(d.delivered_at for d in found.deliveries if d.delivered_at)
+            return _moment(delivered_after) or (min(deliveries) if deliveries else None)
+
+        async def windows() -> list[Window]:
+            first = await start()
+            if first is None:
+                return [WHOLE]
+            last = _moment(delivered_before) or (max(deliveries) if deliveries else None)
+            if last is None:
+                last = datetime.now(timezone.utc)
+            return split(first, last, partitions)
+
+        return self._walk(
+            fetch, prefetch=prefetch, partitions=partitions, windows=windows, moment=_delivered_at
+        )
