@@ -1,4 +1,5 @@
-"""Our clients offer every v1 method of the official SDK, with compatible parameters."""
+"""Our clients offer every method of the official SDK (v1, and v2 through ``client.v2``),
+with compatible parameters."""
 
 from __future__ import annotations
 
@@ -7,26 +8,40 @@ from typing import Any
 
 import pytest
 import scaleapi
+from scaleapi.api_client.v2 import V2Api
 
 import scale_async
+import scale_async.v2
 import scale_sync
 import scale_sync.studio
-
-#: The SDK's v2 (GenAI API) generator; the v2 API is out of scope for this client.
-NOT_V1 = {"v2_get_tasks"}
+import scale_sync.v2
 
 SDK_METHODS = sorted(
     name
     for name, _ in inspect.getmembers(scaleapi.ScaleClient, inspect.isfunction)
-    if not name.startswith("_") and name not in NOT_V1
+    if not name.startswith("_")
+)
+
+#: ``client.v2``'s operations; each also has ``_with_http_info`` and ``_without_preload_content``
+#: variants, which return the SDK's transport objects and have no counterpart here.
+SDK_V2_METHODS = sorted(
+    name
+    for name, _ in inspect.getmembers(V2Api, inspect.isfunction)
+    if not name.startswith("_")
+    and not name.endswith(("_with_http_info", "_without_preload_content"))
 )
 
 
 def test_the_sdk_surface_is_the_one_we_know() -> None:
     """Guards this test itself: the SDK installed is the one the surface was matched to."""
-    assert len(SDK_METHODS) == 43
+    assert len(SDK_METHODS) == 44
     assert "create_task" in SDK_METHODS
     assert "set_studio_batches_priorities" in SDK_METHODS
+    assert "v2_get_tasks" in SDK_METHODS
+    assert len(SDK_V2_METHODS) == 25
+    assert {"get_task", "get_dataset_task_response_url", "set_batch_metadata"} <= set(
+        SDK_V2_METHODS
+    )
 
 
 @pytest.mark.parametrize("name", SDK_METHODS)
@@ -42,6 +57,47 @@ def test_every_sdk_method_exists_with_compatible_parameters(ours: type, name: st
         assert my.kind == their.kind, (name, my.name)
         if their.default is not inspect.Parameter.empty:
             assert my.default == their.default, (name, my.name)
+
+
+@pytest.mark.parametrize("name", SDK_V2_METHODS)
+@pytest.mark.parametrize("ours", [scale_async.v2.AsyncV2Client, scale_sync.v2.V2Client])
+def test_every_sdk_v2_operation_exists_with_its_parameters(ours: type, name: str) -> None:
+    """``client.v2.X(...)`` calls written for the SDK bind to ours: the same parameter names
+    in the same order and kinds (the SDK's ``_request_timeout``-style transport options
+    aside). A request object parameter that the SDK requires may be left out here, because
+    its fields can come as keyword arguments instead."""
+    theirs = [
+        p
+        for p in inspect.signature(getattr(V2Api, name)).parameters.values()
+        if not p.name.startswith("_")
+    ]
+    mine = list(inspect.signature(getattr(ours, name)).parameters.values())
+    positional = [p for p in mine if p.kind is not p.KEYWORD_ONLY and p.kind is not p.VAR_KEYWORD]
+    assert [p.name for p in positional[: len(theirs)]] == [p.name for p in theirs]
+    for their, my in zip(theirs, positional, strict=False):
+        assert my.kind == their.kind, (name, my.name)
+        if their.default is not inspect.Parameter.empty:
+            assert my.default == their.default, (name, my.name)
+        elif my.default is not inspect.Parameter.empty:
+            assert my.name.endswith("_request"), (name, my.name)
+            assert any(p.kind is p.VAR_KEYWORD for p in mine), name
+
+
+@pytest.mark.parametrize("ours", [scale_async.AsyncScaleClient, scale_sync.ScaleClient])
+def test_the_v2_object_is_reached_as_client_v2(ours: type) -> None:
+    client = ours("test_surface")
+    try:
+        expected = (
+            scale_async.v2.AsyncV2Client
+            if ours is scale_async.AsyncScaleClient
+            else (scale_sync.v2.V2Client)
+        )
+        assert isinstance(client.v2, expected)
+        assert client.v2 is client.v2
+        assert repr(client.v2).endswith(" https://api.scale.com>")  # the host, not .../v1
+    finally:
+        if ours is scale_sync.ScaleClient:
+            client.close()
 
 
 @pytest.mark.parametrize("package", [scale_async, scale_sync])
