@@ -21,12 +21,12 @@ class V2:
         """The ``client.v2`` object itself."""
         return self.driver.client.v2
 
-    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    async def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "async":
             return await getattr(self.api, name)(*args, **kwargs)
         return await anyio.to_thread.run_sync(lambda: getattr(self.api, name)(*args, **kwargs))
 
-    async def collect(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+    async def collect(self, name: str, /, *args: Any, **kwargs: Any) -> list[Any]:
         """Every item of an iterator method (``iter_tasks``), prefetching as users would."""
         if self.kind == "async":
             async with getattr(self.api, name)(*args, **kwargs) as items:
