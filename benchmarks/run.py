@@ -47,6 +47,7 @@ from .clients import (
 )
 from .fake import BenchmarkError, FakeProcess, Watchdog
 from .report import describe_machine, package_versions, render_chart, render_table
+from .v2 import listing_v2
 
 HERE = Path(__file__).resolve().parent
 KEY = "test_bench"  # test keys: the fake completes tasks at once
@@ -54,6 +55,8 @@ LIVE_KEY = "live_bench"  # live keys: tasks stay pending, so they can be cancell
 PROJECT = "bench"
 BATCH = "bench-batch"
 SCENARIOS = ("create", "list", "cancel", "cpu", "import")
+#: Run only when named in ``--scenarios``: the v2 listing (``benchmarks/v2.py``).
+OPTIONAL_SCENARIOS = ("v2",)
 IMPORTS = ("scaleapi", "scale_async", "scale_sync")
 
 
@@ -326,6 +329,7 @@ TITLES = {
     "cancel": ("Cancel a batch of {n}", "wall", "Wall time"),
     "cpu": ("Client CPU per request (latency 0)", "cpu", "CPU time per request"),
     "import": ("Import time", "import", "Time to import, fresh interpreter"),
+    "v2": ("List {n} v2 tasks", "wall", "Wall time"),
 }
 
 
@@ -417,10 +421,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.latency < 0:
         parser.error("--latency must not be negative")
     chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    unknown = sorted(set(chosen) - set(SCENARIOS))
+    known = SCENARIOS + OPTIONAL_SCENARIOS
+    unknown = sorted(set(chosen) - set(known))
     if unknown or not chosen:
-        parser.error(f"unknown scenarios {unknown}; choose among {', '.join(SCENARIOS)}")
-    args.scenarios = [s for s in SCENARIOS if s in chosen]
+        parser.error(f"unknown scenarios {unknown}; choose among {', '.join(known)}")
+    args.scenarios = [s for s in known if s in chosen]
     if args.run_timeout is None:
         # A sequential run makes about N requests of (latency + a few ms): allow 3 times that.
         args.run_timeout = 60.0 + 3 * args.n * (args.latency + 0.01)
@@ -465,6 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "cpu" in args.scenarios:
             rows = bench.creating("cpu", create_variants(args.workers), 0.0, args.n)
             scenarios["cpu"] = scenario_doc("cpu", args.n, 0.0, rows)
+        if "v2" in args.scenarios:
+            rows = listing_v2(bench, KEY, PROJECT)
+            scenarios["v2"] = scenario_doc("v2", args.n, args.latency, rows)
     except BenchmarkError as exc:
         reason = watchdog.expired or str(exc)
         print(f"\nBENCHMARK ABORTED: {reason}", file=sys.stderr)
@@ -494,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "machine": describe_machine(),
         "versions": package_versions(),
-        "scenarios": [scenarios[key] for key in SCENARIOS if key in scenarios],
+        "scenarios": [scenarios[key] for key in SCENARIOS + OPTIONAL_SCENARIOS if key in scenarios],
         "checks": checks,
         "load_1min": [min(bench.loads), max(bench.loads)] if bench.loads else None,
     }

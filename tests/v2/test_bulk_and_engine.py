@@ -11,7 +11,6 @@ import pytest
 from scale_async import (
     AsyncScaleClient,
     BulkError,
-    FailedItem,
     JobStopped,
     ScaleInternalError,
     ScaleTooManyRequests,
@@ -148,9 +147,10 @@ async def test_bad_credentials_stop_a_bulk_job(fake: FakeScaleAPI, client_kind: 
     finally:
         await driver.aclose()
     assert isinstance(result.stopped_early, ScaleUnauthorized)
-    assert result.total == len(result.failed) <= 50
-    assert any(isinstance(f.error, JobStopped) for f in result.failed)
-    assert all(isinstance(f, FailedItem) for f in result.failed)
+    # The job ended at the first refusal: only what was in flight or buffered was read.
+    assert 1 <= result.total < 50
+    assert result.total == len(result.failed)
+    assert all(isinstance(f.error, ScaleUnauthorized | JobStopped) for f in result.failed)
 
 
 async def test_the_key_never_shows(fake: FakeScaleAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -26,6 +27,33 @@ def decode_token(token: str) -> str:
         return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ApiError(400, f"Invalid next_token: {token!r}") from None
+
+
+def scan(
+    items: Sequence[T],
+    key: Callable[[T], str],
+    token: str | None,
+    limit: int,
+    wanted: Callable[[T], bool],
+) -> tuple[list[T], str | None]:
+    """``page`` over the items ``wanted`` keeps, without filtering the whole list first.
+
+    ``items`` are sorted by ``key``; the scan starts after the token (a binary search) and
+    stops at the first wanted item past the page, so a page costs what it skips and holds,
+    not the size of the account: a 10,000-task listing is not 100 full passes.
+    """
+    start = 0
+    if token:
+        start = bisect.bisect_right(items, decode_token(token), key=key)
+    chunk: list[T] = []
+    for index in range(start, len(items)):
+        item = items[index]
+        if not wanted(item):
+            continue
+        if len(chunk) == limit:
+            return chunk, encode_token(key(chunk[-1]))
+        chunk.append(item)
+    return chunk, None
 
 
 def page(

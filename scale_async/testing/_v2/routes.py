@@ -16,7 +16,7 @@ from .._errors import ApiError
 from .._params import Mode, as_object, many
 from .._router import Router
 from . import queries as q
-from .paging import page
+from .paging import page, scan
 from .tasks import chat_thread
 from .world import V2Account, V2Batch, V2Task, V2World
 
@@ -118,15 +118,16 @@ def _get_tasks(ctx: Ctx, req: Request) -> Reply:
     status = q.choice(query, "status", q.TASK_STATUSES)
     after, before = q.moment(query, "completed_after"), q.moment(query, "completed_before")
     size = q.limit(query)
-    matching = [
-        task
-        for task in ctx.account.tasks.values()
-        if (project_id is None or task.project_id == project_id)
-        and (batch is None or task.batch_id == batch.id)
-        and (status is None or task.status == status)
-        and q.between(task.completed_ms, after, before)
-    ]
-    chunk, token = page(matching, _task_key, q.text(query, "next_token"), size)
+
+    def wanted(task: V2Task) -> bool:
+        return (
+            (project_id is None or task.project_id == project_id)
+            and (batch is None or task.batch_id == batch.id)
+            and (status is None or task.status == status)
+            and q.between(task.completed_ms, after, before)
+        )
+
+    chunk, token = scan(ctx.account.ordered, _task_key, q.text(query, "next_token"), size, wanted)
     tasks = [ctx.world.task_json(ctx.account, task, expand) for task in chunk]
     return Reply(200, {"tasks": tasks, "next_token": token} if token else {"tasks": tasks})
 
@@ -158,7 +159,7 @@ def _create_chat_task(ctx: Ctx, req: Request) -> Reply:
         task.threads = [chat_thread(ctx.world, ctx.account, variables)]
         task.status = "completed"
         task.completed_ms = ctx.world.clock.tick()
-    ctx.account.tasks[task.task_id] = task
+    ctx.account.add_task(task)
     return Reply(200, ctx.world.task_json(ctx.account, task))
 
 

@@ -30,22 +30,32 @@ RESPONSE_SCHEMA = {
 }
 
 
-def _project(world: V2World, account: V2Account, name: str) -> V2Project:
+#: How far apart seeded bulk tasks were completed: a long listing spans hours, as on Scale.
+SPACING_MS = 1000
+
+
+def _project(world: V2World, account: V2Account, name: str, age_ms: int) -> V2Project:
     project = account.project_named(name)
     if project is None:
-        stamp = world.clock.tick()
+        stamp = world.clock.ago(age_ms)
         project = V2Project(id=world.ids.object_id(stamp), name=name, created_ms=stamp)
         account.projects[project.id] = project
     return project
 
 
 def completed_tasks(
-    world: V2World, account: V2Account, project: V2Project, count: int, batch: V2Batch | None
+    world: V2World,
+    account: V2Account,
+    project: V2Project,
+    count: int,
+    batch: V2Batch | None,
+    spacing_ms: int = 0,
 ) -> list[V2Task]:
-    """``count`` completed tasks, light (metadata only) so that large listings stay cheap."""
+    """``count`` completed tasks, light (metadata only) so that large listings stay cheap;
+    with ``spacing_ms``, completed that far apart in the past, the last one just now."""
     made = []
     for index in range(count):
-        stamp = world.clock.tick()
+        stamp = world.clock.ago((count - index) * spacing_ms) if spacing_ms else world.clock.tick()
         task = V2Task(
             task_id=world.ids.object_id(stamp),
             project_id=project.id,
@@ -55,7 +65,7 @@ def completed_tasks(
             completed_ms=stamp,
             metadata={"index": index},
         )
-        account.tasks[task.task_id] = task
+        account.add_task(task)
         made.append(task)
     return made
 
@@ -64,8 +74,12 @@ def seed(world: V2World, account: V2Account, project_name: str, tasks: int = 0) 
     """Create, in project ``project_name`` (made if missing): a batch of three completed,
     annotated tasks with responses, a delivery of them, a response schema, a dataset with
     two deliveries of two tasks each (one with an attachment whose response URL redirects),
-    and ``tasks`` more completed tasks (for listings). Returns every id made."""
-    project = _project(world, account, project_name)
+    and ``tasks`` more completed tasks (for listings), completed a second apart until now.
+    Returns every id made."""
+    # A new project is as old as the seeded history; the bulk tasks come first, spread
+    # over that past, then the annotated ones, deliveries and datasets, now.
+    project = _project(world, account, project_name, (tasks + 1) * SPACING_MS)
+    bulk = completed_tasks(world, account, project, tasks, None, SPACING_MS)
     schema_id = world.new_id("schema_")
     account.schemas[schema_id] = {"id": schema_id, "json": json.dumps(RESPONSE_SCHEMA)}
     stamp = world.clock.tick()
@@ -121,7 +135,6 @@ def seed(world: V2World, account: V2Account, project_name: str, tasks: int = 0) 
     stored = {"task_id": attached.task_id, "response": {"answer": "stored in a file"}}
     account.attachments[(attached.task_id, attachment_id)] = stored
     world.files[(attached.task_id, attachment_id)] = stored
-    bulk = completed_tasks(world, account, project, tasks, None)
     return {
         "project_id": project.id,
         "project_name": project.name,

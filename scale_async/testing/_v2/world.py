@@ -8,12 +8,14 @@ references as ids unless expanded).
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._clock import FakeClock, IdFactory, Now, format_ms
+from .._clock import FakeClock, IdFactory, Now, to_ms, utc_now
+from .._clock import format_ms as _format_ms
 
 
 @dataclass
@@ -99,7 +101,9 @@ class V2Account:
 
     projects: dict[str, V2Project] = field(default_factory=dict)
     batches: dict[str, V2Batch] = field(default_factory=dict)
+    #: By id; ``ordered`` holds the same tasks in creation order, for listings.
     tasks: dict[str, V2Task] = field(default_factory=dict)
+    ordered: list[V2Task] = field(default_factory=list)
     annotations: dict[str, dict[str, Any]] = field(default_factory=dict)
     deliveries: dict[str, V2Delivery] = field(default_factory=dict)
     datasets: dict[str, str] = field(default_factory=dict)
@@ -108,6 +112,11 @@ class V2Account:
     #: (dataset task id, attachment id) -> the stored response file's JSON.
     attachments: dict[tuple[str, str], Any] = field(default_factory=dict)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_task(self, task: V2Task) -> None:
+        """Store a new task (stamped later than every earlier one)."""
+        self.tasks[task.task_id] = task
+        self.ordered.append(task)
 
     def project_named(self, name: str) -> V2Project | None:
         """The project called ``name``."""
@@ -122,11 +131,29 @@ class V2Account:
         return next((d for d in self.deliveries.values() if d.name == name), None)
 
 
+#: Stamps are rendered on every listing of them; each is formatted once.
+format_ms = functools.lru_cache(maxsize=1 << 16)(_format_ms)
+
+
+class V2Clock(FakeClock):
+    """The fake's clock, which can also stamp what Scale made in the past (seeded work)."""
+
+    def __init__(self, now: Now | None = None) -> None:
+        super().__init__(now)
+        self._wall = now or utc_now
+
+    def ago(self, ms: int) -> int:
+        """A fresh stamp ``ms`` before now, or just after the latest stamp if that is later:
+        stamps stay strictly increasing, so listings in creation order stay exact."""
+        self._last = max(to_ms(self._wall()) - ms, self._last + 1)
+        return self._last
+
+
 class V2World:
     """Every account's v2 records, with the clock and ids they are stamped with."""
 
     def __init__(self, seed: int | None = None, now: Now | None = None) -> None:
-        self.clock = FakeClock(now)
+        self.clock = V2Clock(now)
         self.ids = IdFactory(random.Random(seed))
         self.accounts: dict[str, V2Account] = {}
         #: Stored response files by (dataset task id, attachment id), served without a key.
@@ -185,7 +212,8 @@ class V2World:
             "project": self._project_ref(account, task.project_id, expand),
             "status": task.status,
             "created_at": format_ms(task.created_ms),
-            "metadata": copy.deepcopy(task.metadata),
+            # Replies are encoded at once, never kept: a shallow copy is enough.
+            "metadata": dict(task.metadata),
         }
         if task.batch_id is not None:
             batch = account.batches.get(task.batch_id)
