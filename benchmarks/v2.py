@@ -110,10 +110,10 @@ def _seed(bench: Bench, key: str, project: str, n: int) -> set[str]:
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=fake.root_url, headers=headers, timeout=30.0) as http:
         while True:
-            params = {"project_name": project, "status": "completed", "limit": 100}
-            reply = http.get(
-                "/v2/tasks", params={**params, **({"next_token": token} if token else {})}
-            )
+            params = {"project_name": project, "status": "completed", "limit": "100"}
+            if token:
+                params["next_token"] = token
+            reply = http.get("/v2/tasks", params=params)
             reply.raise_for_status()
             page = reply.json()
             ids.update(task["task_id"] for task in page["tasks"])

@@ -41,8 +41,8 @@ class V2Client(SyncNamespace):
     def get_task(
         self,
         task_id: str,
-        expand: list[ExpandableEnumTask] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumTask | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> Task:
         """One task (``GET /v2/task``); ``expand`` turns project/batch ids into objects."""
         return cast("Task", self._call(self._async.get_task, task_id, expand, opts))
@@ -53,13 +53,13 @@ class V2Client(SyncNamespace):
         project_name: str | None = None,
         batch_id: str | None = None,
         batch_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumTask] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumTask | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> GetTasksResponse:
         """One page of tasks of a project or batch (``GET /v2/tasks``); ``iter_tasks`` walks all."""
         return cast("GetTasksResponse", self._call(self._async.get_tasks, project_id, project_name, batch_id, batch_name, status, completed_after, completed_before, limit, next_token, expand, opts))
@@ -95,7 +95,7 @@ class V2Client(SyncNamespace):
         self,
         batch_id: str | None = None,
         batch_name: str | None = None,
-        expand: list[ExpandableEnumBatch] | None = None,
+        expand: list[ExpandableEnumBatch | str] | None = None,
     ) -> Batch:
         """One batch by id or name (``GET /v2/batch``)."""
         return cast("Batch", self._call(self._async.get_batch, batch_id, batch_name, expand))
@@ -104,14 +104,14 @@ class V2Client(SyncNamespace):
         self,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: BatchStatus | None = None,
+        status: BatchStatus | str | None = None,
         created_after: datetime | str | None = None,
         created_before: datetime | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumBatch] | None = None,
+        expand: list[ExpandableEnumBatch | str] | None = None,
     ) -> GetBatchesResponse:
         """One page of batches (``GET /v2/batches``); ``iter_batches`` walks all."""
         return cast("GetBatchesResponse", self._call(self._async.get_batches, project_id, project_name, status, created_after, created_before, completed_after, completed_before, limit, next_token, expand))
@@ -186,7 +186,7 @@ class V2Client(SyncNamespace):
         project_name: str | None = None,
         delivered_after: datetime | str | None = None,
         delivered_before: datetime | str | None = None,
-        expand: list[ExpandableEnumDeliveries] | None = None,
+        expand: list[ExpandableEnumDeliveries | str] | None = None,
     ) -> GetDeliveriesResponse:
         """A project's deliveries (``GET /v2/deliveries``, not paged)."""
         return cast("GetDeliveriesResponse", self._call(self._async.get_deliveries, project_id, project_name, delivered_after, delivered_before, expand))
@@ -199,8 +199,8 @@ class V2Client(SyncNamespace):
         project_name: str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDelivery] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumDelivery | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> GetDeliveredTasksResponse:
         """One page of a delivery's tasks (``GET /v2/delivery``); ``iter_delivery`` walks all."""
         return cast("GetDeliveredTasksResponse", self._call(self._async.get_delivery, delivery_id, delivery_name, project_id, project_name, limit, next_token, expand, opts))
@@ -210,7 +210,7 @@ class V2Client(SyncNamespace):
         delivery_id: str | None = None,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
@@ -230,7 +230,7 @@ class V2Client(SyncNamespace):
         dataset_id: str | None = None,
         delivered_after: datetime | str | None = None,
         delivered_before: datetime | str | None = None,
-        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
     ) -> GetDatasetDeliveriesResponse:
         """A dataset's deliveries (``GET /v2/datasets/deliveries``, not paged)."""
         return cast("GetDatasetDeliveriesResponse", self._call(self._async.get_dataset_deliveries, dataset_id, delivered_after, delivered_before, expand))
@@ -240,7 +240,7 @@ class V2Client(SyncNamespace):
         delivery_id: str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
     ) -> GetDatasetDeliveryResponse:
         """One page of a dataset delivery's tasks (``GET /v2/datasets/delivery``)."""
         return cast("GetDatasetDeliveryResponse", self._call(self._async.get_dataset_delivery, delivery_id, limit, next_token, expand))
@@ -248,7 +248,7 @@ class V2Client(SyncNamespace):
     def get_dataset_task(
         self,
         task_id: str,
-        expand: list[ExpandableEnumDatasetTask] | None = None,
+        expand: list[ExpandableEnumDatasetTask | str] | None = None,
     ) -> DatasetTask:
         """One dataset task with its response (``GET /v2/datasets/task``)."""
         return cast("DatasetTask", self._call(self._async.get_dataset_task, task_id, expand))
@@ -261,7 +261,7 @@ class V2Client(SyncNamespace):
         delivered_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDatasetTask] | None = None,
+        expand: list[ExpandableEnumDatasetTask | str] | None = None,
     ) -> GetDatasetTasksResponse:
         """One page of dataset tasks (``GET /v2/datasets/tasks``); see ``iter_dataset_tasks``."""
         return cast("GetDatasetTasksResponse", self._call(self._async.get_dataset_tasks, dataset_id, delivery_id, delivered_after, delivered_before, limit, next_token, expand))
@@ -292,12 +292,12 @@ class V2Client(SyncNamespace):
         project_name: str | None = None,
         batch_id: str | None = None,
         batch_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
-        expand: list[ExpandableEnumTask] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumTask | str] | None = None,
+        opts: list[Option | str] | None = None,
         *,
         prefetch: int = 2,
         partitions: int = 1,
@@ -314,13 +314,13 @@ class V2Client(SyncNamespace):
         self,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: BatchStatus | None = None,
+        status: BatchStatus | str | None = None,
         created_after: datetime | str | None = None,
         created_before: datetime | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
-        expand: list[ExpandableEnumBatch] | None = None,
+        expand: list[ExpandableEnumBatch | str] | None = None,
         *,
         prefetch: int = 2,
         partitions: int = 1,
@@ -339,8 +339,8 @@ class V2Client(SyncNamespace):
         project_id: str | None = None,
         project_name: str | None = None,
         limit: int | None = None,
-        expand: list[ExpandableEnumDelivery] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumDelivery | str] | None = None,
+        opts: list[Option | str] | None = None,
         *,
         prefetch: int = 2,
     ) -> Iterator[Task]:
@@ -352,7 +352,7 @@ class V2Client(SyncNamespace):
         delivery_id: str | None = None,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
@@ -370,7 +370,7 @@ class V2Client(SyncNamespace):
         self,
         delivery_id: str | None = None,
         limit: int | None = None,
-        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
         *,
         prefetch: int = 2,
     ) -> Iterator[DatasetTask]:
@@ -384,7 +384,7 @@ class V2Client(SyncNamespace):
         delivered_after: datetime | str | None = None,
         delivered_before: datetime | str | None = None,
         limit: int | None = None,
-        expand: list[ExpandableEnumDatasetTask] | None = None,
+        expand: list[ExpandableEnumDatasetTask | str] | None = None,
         *,
         prefetch: int = 2,
         partitions: int = 1,

@@ -73,8 +73,8 @@ class V2Operations(V2Core):
     async def get_task(
         self,
         task_id: str,
-        expand: list[ExpandableEnumTask] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumTask | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> Task:
         """One task (``GET /v2/task``); ``expand`` turns project/batch ids into objects."""
         require_text("task_id", task_id)
@@ -90,13 +90,13 @@ class V2Operations(V2Core):
         project_name: str | None = None,
         batch_id: str | None = None,
         batch_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumTask] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumTask | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> GetTasksResponse:
         """One page of tasks of a project or batch (``GET /v2/tasks``); ``iter_tasks`` walks all."""
         return await self._get("tasks", self._tasks_query(locals()), GetTasksResponse)
@@ -140,7 +140,7 @@ class V2Operations(V2Core):
         self,
         batch_id: str | None = None,
         batch_name: str | None = None,
-        expand: list[ExpandableEnumBatch] | None = None,
+        expand: list[ExpandableEnumBatch | str] | None = None,
     ) -> Batch:
         """One batch by id or name (``GET /v2/batch``)."""
         if batch_id is None and batch_name is None:
@@ -155,14 +155,14 @@ class V2Operations(V2Core):
         self,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: BatchStatus | None = None,
+        status: BatchStatus | str | None = None,
         created_after: datetime | str | None = None,
         created_before: datetime | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumBatch] | None = None,
+        expand: list[ExpandableEnumBatch | str] | None = None,
     ) -> GetBatchesResponse:
         """One page of batches (``GET /v2/batches``); ``iter_batches`` walks all."""
         return await self._get("batches", self._batches_query(locals()), GetBatchesResponse)
@@ -249,7 +249,7 @@ class V2Operations(V2Core):
         project_name: str | None = None,
         delivered_after: datetime | str | None = None,
         delivered_before: datetime | str | None = None,
-        expand: list[ExpandableEnumDeliveries] | None = None,
+        expand: list[ExpandableEnumDeliveries | str] | None = None,
     ) -> GetDeliveriesResponse:
         """A project's deliveries (``GET /v2/deliveries``, not paged)."""
         params = {k: v for k, v in locals().items() if k != "self"}
@@ -264,8 +264,8 @@ class V2Operations(V2Core):
         project_name: str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDelivery] | None = None,
-        opts: list[Option] | None = None,
+        expand: list[ExpandableEnumDelivery | str] | None = None,
+        opts: list[Option | str] | None = None,
     ) -> GetDeliveredTasksResponse:
         """One page of a delivery's tasks (``GET /v2/delivery``); ``iter_delivery`` walks all."""
         return await self._get(
@@ -284,7 +284,7 @@ class V2Operations(V2Core):
         delivery_id: str | None = None,
         project_id: str | None = None,
         project_name: str | None = None,
-        status: TaskStatus | None = None,
+        status: TaskStatus | str | None = None,
         completed_after: datetime | str | None = None,
         completed_before: datetime | str | None = None,
         limit: int | None = None,
@@ -310,7 +310,7 @@ class V2Operations(V2Core):
         dataset_id: str | None = None,
         delivered_after: datetime | str | None = None,
         delivered_before: datetime | str | None = None,
-        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
     ) -> GetDatasetDeliveriesResponse:
         """A dataset's deliveries (``GET /v2/datasets/deliveries``, not paged)."""
         params = {k: v for k, v in locals().items() if k != "self"}
@@ -324,7 +324,7 @@ class V2Operations(V2Core):
         delivery_id: str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDatasetsDeliveries] | None = None,
+        expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
     ) -> GetDatasetDeliveryResponse:
         """One page of a dataset delivery's tasks (``GET /v2/datasets/delivery``)."""
         query = self._dataset_delivery_query(locals())
@@ -336,7 +336,7 @@ class V2Operations(V2Core):
         return v2_query(params, lists={"expand": ExpandableEnumDatasetsDeliveries})
 
     async def get_dataset_task(
-        self, task_id: str, expand: list[ExpandableEnumDatasetTask] | None = None
+        self, task_id: str, expand: list[ExpandableEnumDatasetTask | str] | None = None
     ) -> DatasetTask:
         """One dataset task with its response (``GET /v2/datasets/task``)."""
         require_text("task_id", task_id)
@@ -353,7 +353,7 @@ class V2Operations(V2Core):
         delivered_before: datetime | str | None = None,
         limit: int | None = None,
         next_token: str | None = None,
-        expand: list[ExpandableEnumDatasetTask] | None = None,
+        expand: list[ExpandableEnumDatasetTask | str] | None = None,
     ) -> GetDatasetTasksResponse:
         """One page of dataset tasks (``GET /v2/datasets/tasks``); see ``iter_dataset_tasks``."""
         query = self._dataset_tasks_query(locals())

@@ -85,7 +85,7 @@ def test_window_bounds_rename_the_windows_query() -> None:
 
 
 def test_request_bodies_from_any_spelling() -> None:
-    expected = {"name": "b", "project_name": "p", "metadata": {"k": 1}}
+    expected: dict[str, Any] = {"name": "b", "project_name": "p", "metadata": {"k": 1}}
     assert request_body(CreateBatchRequest, None, expected) == expected
     assert request_body(CreateBatchRequest, CreateBatchRequest(**expected), {}) == expected
     sdk = sdk_v2.CreateBatchRequest(name="b", project_name="p", metadata={"k": 1})
@@ -112,7 +112,12 @@ def test_bad_request_bodies_fail_before_sending() -> None:
 @pytest.mark.anyio
 async def test_bad_arguments_never_reach_the_network() -> None:
     seen: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(500))
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(500)
+
+    transport = httpx.MockTransport(answer)
     async with AsyncScaleClient("test_k", transport=transport) as client:
         with pytest.raises(ValueError, match="limit"):
             await client.v2.get_tasks(project_name="p", limit=500)
