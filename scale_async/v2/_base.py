@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import attrs
 
 from .._engine.core import HttpCore
-from .._engine.http import Auth, HttpSession
+from .._engine.http import Auth
 from .._engine.model import Model
-from .._engine.requester import Call, Requester
+from .._engine.requester import Call
 from ._wire import v2_host
 
 __all__ = ["V2Core"]
@@ -28,14 +28,23 @@ class V2Core(HttpCore):
     """What every v2 operation stands on: ``_get`` and ``_post`` of one typed answer."""
 
     def __init__(self, parent: HttpCore) -> None:
-        # Not HttpCore.__init__: the settings are the parent's, already checked, with the
-        # credentials turned from Basic into Bearer.
         settings = parent._session.settings
         secret = settings.auth.secret if settings.auth is not None else ""
-        self.base_url = v2_host(parent.base_url)
-        self.retry = parent.retry
-        self._session = HttpSession(attrs.evolve(settings, auth=Auth.bearer(secret)))
-        self._requester = Requester(self._session, self.base_url, self.retry, secret)
+        super().__init__(
+            base_url=v2_host(parent.base_url),
+            auth=Auth.bearer(secret),
+            verify=settings.verify,
+            proxies=settings.proxies,
+            cert=settings.cert,
+            timeout=settings.timeout,
+            retry=parent.retry,
+            max_connections=settings.max_connections,
+            transport=settings.transport,
+        )
+        # The User-Agent too is the parent's (it carries the parent's ``source``).
+        self._session.settings = attrs.evolve(
+            self._session.settings, user_agent=settings.user_agent
+        )
 
     async def _get(self, path: str, query: Mapping[str, Any] | None, cls: type[M]) -> M:
         return await self._one(Call(method="GET", path=f"v2/{path}", params=query or None), cls)

@@ -205,3 +205,25 @@ def test_the_sdks_renamed_fields_read_both_ways() -> None:
     schema = structure({"schema": {"id": "s", "json": "{}"}}, GetSchemaResponse)
     assert schema.var_schema.id == schema.schema.id == "s"
     assert schema.var_schema.var_json == schema.schema.json == "{}"
+
+
+@pytest.mark.anyio
+async def test_v2_calls_carry_the_clients_settings() -> None:
+    """The key as a Bearer token, the ``source`` in the User-Agent, the v2 host."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"datasets": []})
+
+    async with AsyncScaleClient(
+        "test_settings",
+        source="my-pipeline",
+        api_instance_url="https://proxy.example/scale/v1",
+        transport=httpx.MockTransport(answer),
+    ) as client:
+        assert (await client.v2.get_datasets()).datasets == []
+    [request] = seen
+    assert str(request.url) == "https://proxy.example/scale/v2/datasets"
+    assert request.headers["authorization"] == "Bearer test_settings"
+    assert request.headers["user-agent"].endswith(" my-pipeline")
