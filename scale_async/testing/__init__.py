@@ -18,7 +18,12 @@ Two ways to run it::
 
 Control routes (no key, never faulted): ``GET /_fake/stats``, ``POST /_fake/reset``,
 ``GET|PUT /_fake/faults``, ``POST /_fake/faults/queue``, ``POST /_fake/tasks/{id}/complete``,
-``GET /_fake/callbacks``.
+``GET /_fake/callbacks``, ``POST /_fake/v2/seed``.
+
+The same app serves Scale's v2 API under ``/v2`` (Bearer key, same latency and faults), with
+bodies the official SDK's v2 models accept. What Scale makes on its own there (completed,
+annotated tasks with responses, deliveries, datasets, a response schema) is seeded with
+``fake.seed_v2(key, project_name)`` or ``POST /_fake/v2/seed``.
 
 ``FakeNGAScaleAPI`` is the same kind of fake for a different product, NGA Scale's v6 Batch
 Services (``scale_async.nga``): ``FakeNGAScaleAPI().transport()`` in-process, or any ASGI server.
