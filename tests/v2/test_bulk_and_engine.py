@@ -183,3 +183,14 @@ async def test_timeouts_are_the_clients() -> None:
             with pytest.raises(ScaleTransportError) as raised:
                 await client.v2.get_datasets()
     assert raised.value.path == "v2/datasets"
+
+
+async def test_closing_the_client_closes_the_v2_pool(fake: FakeScaleAPI) -> None:
+    client = AsyncScaleClient(KEY, api_instance_url=IN_PROCESS_BASE_URL, transport=fake.transport())
+    await client.v2.get_datasets()
+    assert client.v2._session.is_open
+    await client.aclose()
+    assert not client.v2._session.is_open
+    await client.v2.get_datasets()  # reopened on use, as v1's pool is
+    client._forget_connections()  # after fork(): both pools are dropped, not closed
+    assert not client.v2._session.is_open
