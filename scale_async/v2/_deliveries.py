@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import attrs
 
 from .._engine.model import Model
+from ._hooks import Timestamp
 from ._resources import Dataset, DatasetDelivery, Delivery
 from ._tasks import Task
 
@@ -35,7 +35,7 @@ class GetDeliveryTasksResponseDocsInner(Model):
     """A delivered task as ``GET /v2/delivery/tasks`` lists it, with its response."""
 
     task_id: str
-    created_at: datetime | None = None
+    created_at: Timestamp | None = None
     delivery_id: str | None = None
     delivered_at: str | None = None
     response_schema_id: str | None = None

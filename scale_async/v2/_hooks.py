@@ -1,23 +1,29 @@
 """What the v2 models need from the one converter beyond v1's rules, registered on it once.
 
 v2 responses hold references that are an id or, when expanded, the whole object
-(``project: "p_1"`` or ``project: {...}``): a ``str | Model`` field takes either. Times are
-ISO-8601 strings, read as aware datetimes (the parser NGA's models use, so the converter has
-one rule for ``datetime`` whichever package is imported first).
+(``project: "p_1"`` or ``project: {...}``): a ``str | Model`` field takes either.
+
+Times are ISO-8601 strings, read as aware datetimes (``Timestamp``, a ``datetime`` to every
+reader). A listing carries two per task, so the common shape takes the C parser; anything
+else goes to the package's own ISO-8601 parser, the one NGA's models use. The plain
+``datetime`` rule of the converter is left to NGA's models.
 """
 
 from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, Union, get_args, get_origin
+from datetime import datetime, timezone
+from typing import Any, NewType, Union, get_args, get_origin
 
 from .._engine.model import Model
 from .._engine.serde import converter
 from ..nga._wire import parse_datetime
 
-__all__ = ["id_or_model"]
+__all__ = ["Timestamp", "id_or_model", "parse_timestamp"]
+
+#: A time from a v2 response: an aware ``datetime``.
+Timestamp = NewType("Timestamp", datetime)
 
 
 def id_or_model(tp: Any) -> type[Model] | None:
@@ -46,4 +52,18 @@ def _make_reference_hook(tp: Any) -> Callable[[Any, Any], Any]:
 converter.register_structure_hook_factory(
     lambda t: id_or_model(t) is not None, _make_reference_hook
 )
-converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
+
+
+def parse_timestamp(value: Any) -> Timestamp:
+    """An ISO-8601 time as an aware datetime (UTC when it names no zone)."""
+    if isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] in "Zz" else value)
+        except ValueError:
+            pass
+        else:
+            return Timestamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    return Timestamp(parse_datetime(value))
+
+
+converter.register_structure_hook(Timestamp, lambda value, _: parse_timestamp(value))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import attrs
 
 from .._engine.model import Model, wire
 from ._enums import BatchStatus
+from ._hooks import Timestamp
 
 __all__ = [
     "Batch",
@@ -36,7 +36,7 @@ class Project(Model):
 
     id: str
     name: str | None = None
-    created_at: datetime | None = None
+    created_at: Timestamp | None = None
     types: list[str] | None = None
     models: list[str] | None = None
 
@@ -48,8 +48,8 @@ class Batch(Model):
     id: str
     name: str | None = None
     project: str | Project | None = None
-    created_at: datetime | None = None
-    completed_at: datetime | None = None
+    created_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
     status: BatchStatus | str | None = None
     callback: str | None = None
     metadata: dict[str, Any] | None = None
@@ -62,7 +62,7 @@ class Delivery(Model):
     id: str
     name: str | None = None
     task_count: int | None = None
-    delivered_at: datetime | None = None
+    delivered_at: Timestamp | None = None
     project: str | Project | None = None
 
 
@@ -88,7 +88,7 @@ class DatasetDelivery(Model):
 
     id: str
     name: str | None = None
-    delivered_at: datetime | None = None
+    delivered_at: Timestamp | None = None
     dataset: str | Dataset | None = None
     metadata: DatasetDeliveryMetadata | None = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -10,6 +9,7 @@ import attrs
 from .._engine.model import Model
 from ._annotations import Annotation, DetailedFile
 from ._enums import ErrorType, MessageRole, TaskStatus
+from ._hooks import Timestamp
 from ._resources import Batch, Project
 
 __all__ = [
@@ -143,7 +143,7 @@ class Turn(Model):
 class Submission(Model):
     """Who submitted a thread, and when."""
 
-    submitted_at: datetime | None = None
+    submitted_at: Timestamp | None = None
     contributor_id: str | None = None
 
 
@@ -181,8 +181,8 @@ class Task(Model):
     project: str | Project | None = None
     batch: str | Batch | None = None
     status: TaskStatus | str | None = None
-    created_at: datetime | None = None
-    completed_at: datetime | None = None
+    created_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
     metadata: dict[str, Any] | None = None
     threads: list[Thread] | None = None
     errors: list[ErrorDetail] | None = None

@@ -28,6 +28,7 @@ from scale_async.v2 import (
     Task,
     TaskStatus,
 )
+from scale_async.v2._hooks import parse_timestamp
 from scale_async.v2._requests import request_body
 from scale_async.v2._wire import v2_host, v2_query, v2_time, window_bounds
 
@@ -190,6 +191,31 @@ def test_tasks_read_leniently_and_keep_everything() -> None:
     assert isinstance(unknown, Annotation)
     assert not isinstance(unknown, AnnotationText)
     assert unknown.value == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-01T12:00:00.123Z", datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=timezone.utc)),
+        ("2024-05-01T12:00:00z", datetime(2024, 5, 1, 12, tzinfo=timezone.utc)),
+        ("2024-05-01T14:00:00+02:00", datetime(2024, 5, 1, 12, tzinfo=timezone.utc)),
+        ("2024-05-01T12:00:00", datetime(2024, 5, 1, 12, tzinfo=timezone.utc)),  # no zone: UTC
+        (
+            "2024-05-01T12:00:00.1234567Z",
+            datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc),
+        ),
+    ],
+)
+def test_timestamps_are_aware_datetimes(text: str, expected: datetime) -> None:
+    parsed = parse_timestamp(text)
+    assert parsed == expected
+    assert parsed.tzinfo is not None
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "", 1714564800, None])
+def test_bad_timestamps_are_refused(bad: Any) -> None:
+    with pytest.raises(ValueError, match="ISO-8601 date-time"):
+        parse_timestamp(bad)
 
 
 def test_malformed_responses_are_our_exception() -> None:
