@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from .._engine.checks import require_int
 from .._engine.pagination import AsyncPageIterator, Partitioned
 from .._engine.partitions import Window, parse_time, split
 from ._deliveries import (
@@ -44,17 +45,10 @@ from ._resources import Batch, DatasetDelivery, GetBatchesResponse
 from ._tasks import GetTasksResponse, Task
 from ._wire import window_bounds
 
-__all__ = ["V2Listing", "check_partitions"]
+__all__ = ["V2Listing"]
 
 T = TypeVar("T")
 WHOLE = Window(None, None)
-
-
-def check_partitions(partitions: Any) -> int:
-    """Refuse anything but a positive integer before any request."""
-    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
-        raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
-    return partitions
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -124,7 +118,7 @@ class V2Listing(V2Operations):
         ``status=completed``: other tasks have no ``completed_at`` and would be missed.
         """
         args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
-        check_partitions(partitions)
+        require_int("partitions", partitions)
         if partitions > 1 and TaskStatus(status or "pending") is not TaskStatus.COMPLETED:
             raise ValueError("partitions window completed_at, so they need status='completed'")
         query = self._tasks_query(args)
@@ -174,7 +168,7 @@ class V2Listing(V2Operations):
         creation) to ``created_before`` (else now).
         """
         args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
-        check_partitions(partitions)
+        require_int("partitions", partitions)
         query = self._batches_query(args)
 
         async def fetch(window: Window, token: str | None) -> tuple[list[Batch], str | None]:
@@ -291,7 +285,7 @@ class V2Listing(V2Operations):
         else the dataset's first delivery, to ``delivered_before``, else its last one); to
         know each task's time it adds ``delivery`` to ``expand``.
         """
-        check_partitions(partitions)
+        require_int("partitions", partitions)
         if partitions > 1:
             expand = [*(expand or []), ExpandableEnumDatasetTask.DELIVERY]
         args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}

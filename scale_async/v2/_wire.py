@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from .._engine.checks import require_int
 from .._engine.partitions import Window
 
 __all__ = ["DATETIME_FORMAT", "v2_host", "v2_query", "v2_time", "window_bounds"]
@@ -77,9 +78,7 @@ def v2_query(
         elif name in enums:
             query[name] = _enum_values(name, value, enums[name])[0]
         elif name == "limit":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-                raise ValueError(f"limit must be an integer from 1 to 100, got {value!r}")
-            query[name] = value
+            query[name] = require_int("limit", value, high=100)
         elif isinstance(value, str) and value:
             query[name] = value
         else:
