@@ -1,8 +1,10 @@
-"""The official SDK's own v2 client, pointed at the fake over loopback: all 25 operations
-answer with bodies its pydantic models accept, and the seed route makes what they read."""
+"""The official SDK's own v2 client, pointed at the fake over loopback (served in a thread, and
+as the ``scale-async fake-server`` process): all 25 operations answer with bodies its pydantic
+models accept, and the seed route makes what they read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,19 +30,36 @@ from scaleapi.api_client.v2.exceptions import NotFoundException
 from scale_async.testing import FakeServer
 
 
+@pytest.fixture(scope="module")
+def cli_server() -> Iterator[str]:
+    """``scale-async fake-server`` as users start it, in its own process; its root URL."""
+    from tests.cli.loopback import serving
+
+    with serving() as running:
+        yield running.root
+
+
+@pytest.fixture(params=["run_in_thread", "scale-async fake-server"])
+def root(request: pytest.FixtureRequest, loopback: FakeServer) -> str:
+    if request.param == "run_in_thread":
+        return loopback.root_url
+    url: str = request.getfixturevalue("cli_server")
+    return url
+
+
 @pytest.fixture
-def sdk(loopback: FakeServer, key: str) -> scaleapi.ScaleClient:
-    client = scaleapi.ScaleClient(key, api_instance_url=loopback.base_url)
+def sdk(root: str, key: str) -> scaleapi.ScaleClient:
+    client = scaleapi.ScaleClient(key, api_instance_url=f"{root}/v1")
     # The SDK's v2 client ignores api_instance_url and talks to https://api.scale.com.
-    client.v2.api_client.configuration.host = loopback.root_url
+    client.v2.api_client.configuration.host = root
     return client
 
 
 @pytest.fixture
-def seeded_over_http(loopback: FakeServer, key: str) -> dict[str, Any]:
+def seeded_over_http(root: str, key: str) -> dict[str, Any]:
     """``POST /_fake/v2/seed``, as a test in another process would do it."""
     reply = httpx.post(
-        f"{loopback.root_url}/_fake/v2/seed",
+        f"{root}/_fake/v2/seed",
         json={"api_key": key, "project_name": "sdk project", "tasks": 5},
     )
     assert reply.status_code == 200, reply.text
@@ -48,8 +67,8 @@ def seeded_over_http(loopback: FakeServer, key: str) -> dict[str, Any]:
     return body
 
 
-def test_seed_route_refuses_bad_bodies(loopback: FakeServer) -> None:
-    reply = httpx.post(f"{loopback.root_url}/_fake/v2/seed", json={"api_key": "k"})
+def test_seed_route_refuses_bad_bodies(root: str) -> None:
+    reply = httpx.post(f"{root}/_fake/v2/seed", json={"api_key": "k"})
     assert reply.status_code == 400
     assert "project_name" in reply.json()["error"]
 
