@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._engine.checks import require_int
+from .._engine.times import parse_datetime
 from ..exceptions import ScaleInvalidRequest
 
 __all__ = [
@@ -54,10 +55,6 @@ _DURATION = re.compile(
     rf"(?:T(?=\d)(?:(?P<hours>{_NUMBER})H)?(?:(?P<minutes>{_NUMBER})M)?(?:(?P<seconds>{_NUMBER})S)?)?"
 )
 _CALENDAR = re.compile(r"[-+]?P[^T]*[YM].*")
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?"
-)
 _ORDER_FIELD = re.compile(r"-?[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -108,31 +105,6 @@ def format_duration(value: timedelta) -> str:
     if clock:
         return f"{text}T{clock}"
     return text if value.days else f"{sign}PT0S"
-
-
-def parse_datetime(text: str) -> datetime:
-    """An ISO-8601 date-time as an aware datetime; without a zone it is taken as UTC."""
-    if not isinstance(text, str):
-        raise ValueError(f"an ISO-8601 date-time must be a string, got {text!r}")
-    match = _DATETIME.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"not an ISO-8601 date-time: {text!r}")
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    tz = timezone.utc
-    if zone and zone not in ("Z", "z"):
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-        tz = timezone(-offset if zone[0] == "-" else offset)
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour),
-        int(minute),
-        int(second or 0),
-        int((fraction or "0")[:6].ljust(6, "0")),
-        tzinfo=tz,
-    )
 
 
 def format_datetime(value: datetime) -> str:

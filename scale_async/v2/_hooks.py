@@ -18,7 +18,7 @@ from typing import Any, NewType, Union, get_args, get_origin
 
 from .._engine.model import Model
 from .._engine.serde import converter
-from ..nga._wire import parse_datetime
+from .._engine.times import parse_datetime
 
 __all__ = ["Timestamp", "id_or_model", "parse_timestamp"]
 
