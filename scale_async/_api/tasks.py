@@ -9,10 +9,11 @@ from functools import partial
 from typing import Any
 
 from .._engine.checks import require_int, require_text
+from .._engine.cursors import CursorTrail
 from .._engine.pagination import AsyncPageIterator, Partitioned, keyset_cursor
 from .._engine.partitions import Window, parse_time, split
 from .._engine.requester import Call
-from .._engine.serde import structure
+from .._engine.serde import structure_list
 from .._engine.wire import check_query_keys, segment
 from ..exceptions import ScaleDuplicateResource, ScaleInvalidResponse
 from ..tasks import (
@@ -34,6 +35,34 @@ __all__ = ["TasksAPI", "require_tags"]
 PROJECT_OR_BATCH = "At least one of project_name or batch_name must be provided."
 
 _PAGE_KEYS = ("docs", "total", "limit", "offset", "has_more")
+
+
+def check_task_page(data: Any) -> None:
+    """Refuse a ``GET /tasks`` answer that is not a page, before anything reads it.
+
+    A ``docs`` that is not an array, a count that is not a count (``"many"``, ``Infinity``,
+    ``true``) or a ``has_more`` that is not a boolean would otherwise surface as a bare
+    ``TypeError``/``OverflowError`` far from the request.
+    """
+
+    def refuse(why: str) -> ScaleInvalidResponse:
+        return ScaleInvalidResponse(f"task page {why}", method="GET", path="tasks")
+
+    if not isinstance(data, dict) or any(key not in data for key in _PAGE_KEYS):
+        raise refuse(f"lacks one of {', '.join(_PAGE_KEYS)}")
+    if not isinstance(data["docs"], list):
+        raise refuse(f"has docs of type {type(data['docs']).__name__}, not an array")
+    for key in ("total", "limit", "offset"):
+        value = data[key]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise refuse(f"has a {key} that is not a whole number: {value!r}")
+        if value is not None and value < 0:
+            raise refuse(f"has a negative {key}: {value!r}")
+    if not isinstance(data["has_more"], bool):
+        raise refuse(f"has a has_more that is not a boolean: {data['has_more']!r}")
+    token = data.get("next_token")
+    if token is not None and not isinstance(token, str):
+        raise refuse(f"has a next_token that is not a string: {token!r}")
 
 
 def require_tags(tags: Any) -> list[str]:
@@ -78,17 +107,14 @@ class TasksAPI(ClientCore):
         )
 
     async def _find_by_unique_id(self, unique_id: str) -> Any:
-        page = await self._call(
-            Call(method="GET", path="tasks", params={"unique_id": unique_id, "limit": 1})
-        )
-        docs = page.get("docs") if isinstance(page, dict) else None
-        if not docs:
+        page = await self.tasks(unique_id=unique_id, limit=1)
+        if not page:
             raise ScaleDuplicateResource(
                 f"unique_id {unique_id!r} is taken but no task carries it",
                 method="GET",
                 path="tasks",
             )
-        return docs[0]
+        return page[0]._raw
 
     async def get_task(self, task_id: str) -> Task:
         """Fetch one task by id."""
@@ -180,19 +206,14 @@ class TasksAPI(ClientCore):
         """
         check_query_keys("tasks", kwargs, TASKS_QUERY_KEYS)
         data = await self._call(Call(method="GET", path="tasks", params=kwargs))
-        if not isinstance(data, dict) or any(key not in data for key in _PAGE_KEYS):
-            raise ScaleInvalidResponse(
-                f"task page lacks one of {', '.join(_PAGE_KEYS)}", method="GET", path="tasks"
-            )
-        docs = [
-            structure(doc, Task, client=self, method="GET", path="tasks") for doc in data["docs"]
-        ]
+        check_task_page(data)
+        docs = structure_list(data["docs"], Task, client=self, method="GET", path="tasks")
         return Tasklist(
             docs,
             data["total"],
             data["limit"],
             data["offset"],
-            bool(data["has_more"]),
+            data["has_more"],
             data.get("next_token"),
         )
 
@@ -259,9 +280,14 @@ class TasksAPI(ClientCore):
             limit=limit,
         )
 
+        trail = CursorTrail("next_token", method="GET", path="tasks")
+
         async def fetch(window: Window, token: str | None) -> tuple[list[Task], str | None]:
             page = await self.tasks(**{**query, **window.query()}, next_token=token)
-            return list(page), keyset_cursor(page)
+            cursor = keyset_cursor(page)
+            if cursor is not None:
+                trail.follow((window, cursor), shown=cursor)
+            return list(page), cursor
 
         if partitions == 1:
             whole = Window(None, None)

@@ -168,7 +168,8 @@ class FanOut(Generic[T]):
     outlives the loop or the thread that drives it. The cost is that a wave waits for its
     slowest page; ``concurrency`` bounds both the requests in flight and the pages held.
 
-    The page count is read once, from page 0, so pages that appear later are not fetched.
+    The page count is read from page 0; a later page can only shorten it (a page that says
+    there are no more ends the listing there), so pages that appear later are not fetched.
     """
 
     def __init__(self, fetch: FetchIndexed[T], concurrency: int) -> None:
@@ -197,8 +198,14 @@ class FanOut(Generic[T]):
         except Exception:
             self._ready.clear()
             raise
-        for index, (items, _) in zip(indices, pages, strict=True):
+        for index, (items, count) in zip(indices, pages, strict=True):
             self._ready[index] = items
+            # A later page may say the listing is shorter than page 0 did (it shrank, or the
+            # first count was a lie): end there rather than ask for pages that are not.
+            if isinstance(count, int) and not isinstance(count, bool) and count > index:
+                self._pages = min(self._pages, count)
+            elif index < self._pages:
+                self._pages = min(self._pages, index + 1)
 
 
 def fan_out_pages(fetch: FetchIndexed[T], *, concurrency: int) -> AsyncPageIterator[T]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._engine.core import HttpCore
+from .._engine.cursors import CursorTrail
 from .._engine.http import Auth, Cert, Proxies, Timeout, Transport, Verify
 from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
@@ -159,6 +160,8 @@ class AsyncNGAScaleClient(HttpCore):
         size = filters.get("page_size") or DEFAULT_PAGE_SIZE
         query["page_size"] = str(size)
 
+        trail = CursorTrail("next link", method="GET", path=BATCHES)
+
         async def fetch(index: int) -> tuple[list[BatchListItem], int]:
             try:
                 page = await self._page({**query, "page": str(index + 1)}, index + 1, size)
@@ -166,6 +169,15 @@ class AsyncNGAScaleClient(HttpCore):
                 if index == 0:
                     raise
                 return [], 0  # "Invalid page.": the listing shrank since the first page
+            # ``count`` may overstate the listing (it shrank, or the server lies): an empty
+            # page, or a short one with no next link, is its end whatever count said.
+            if not page.results and index > 0:
+                return [], 0
+            if page.next_url is None and len(page) < size:
+                return list(page), index + 1
+            if page.next_url is not None:
+                # Every page links to a page of its own; a link met twice means a loop.
+                trail.follow(page.next_url)
             return list(page), page.pages
 
         return fan_out_pages(fetch, concurrency=concurrency)
