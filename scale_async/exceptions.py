@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._engine.redact import redact
+
 __all__ = [
     "ScaleDuplicateResource",
     "ScaleException",
@@ -34,8 +36,8 @@ class ScaleException(Exception):
     """Base class of every error this client raises about the API.
 
     ``code`` is the HTTP status (``None`` when no response was received), ``message`` the
-    server's own words. ``method`` and ``path`` name the request, ``retries`` counts the
-    retries spent before giving up.
+    server's own words, with every form of a client's key masked. ``method`` and ``path``
+    name the request, ``retries`` counts the retries spent before giving up.
     """
 
     code: int | None = None
@@ -51,7 +53,8 @@ class ScaleException(Exception):
         path: str | None = None,
         retries: int = 0,
     ) -> None:
-        self.message = message or type(self).__name__
+        # Every error this package raises passes here: the one place a key is masked.
+        self.message = redact(message) if message else type(self).__name__
         if errcode is not None:
             self.code = errcode
         self.method = method

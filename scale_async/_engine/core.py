@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, TypeVar
 
 from .checks import require_int
 from .http import Auth, Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
 from .model import Model
+from .redact import register, unregister
 from .requester import Call, Requester
 from .retry import RetryPolicy
 from .serde import structure, structure_list
@@ -59,6 +61,10 @@ class HttpCore:
         self._session = HttpSession(settings)
         secret = auth.secret if auth is not None else ""
         self._requester = Requester(self._session, self.base_url, self.retry, secret)
+        if secret:
+            # Masked in every error, log record and CLI line while this client lives.
+            register(secret)
+            weakref.finalize(self, unregister, secret)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"

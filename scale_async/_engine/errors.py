@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from html import unescape
 
 from ..exceptions import (
     _MAX_MESSAGE,
@@ -21,6 +20,8 @@ from ..exceptions import (
     ScaleTooManyRequests,
     ScaleUnauthorized,
 )
+from .html import MAX_EXAMINED, html_text, looks_like_html
+from .redact import redact
 
 __all__ = ["STATUS_ERRORS", "error_for_status", "error_message"]
 
@@ -43,9 +44,6 @@ STATUS_ERRORS: Mapping[int, type[ScaleException]] = {
 }
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
-
-
 _SPACE = re.compile(r"\s+")
 
 
@@ -53,22 +51,28 @@ def error_message(body: bytes, reason: str = "") -> str:
     """Extract a readable message from an error body, whatever its shape.
 
     JSON bodies give their ``error`` (Scale) or ``detail`` (DRF) field; HTML pages are
-    reduced to their text; anything else is shown as text, shortened.
+    reduced to their text; anything else is shown as text, shortened. Only the first
+    ``MAX_EXAMINED`` bytes are looked at, in linear time, so a 50 MB or hostile page costs no
+    more than a small one; keys are masked before the cut, so no tail of one survives it.
     """
-    text = body.decode("utf-8", errors="replace").strip()
+    text = body[:MAX_EXAMINED].decode("utf-8", errors="replace").strip()
     try:
         data = json.loads(text) if text else None
-    except ValueError:
-        data = None
+    except (ValueError, RecursionError):
+        data = None  # not JSON, cut short, or nested too deep to parse
     if isinstance(data, dict):
         for key in ("error", "detail", "message"):
             if data.get(key):
                 value = data[key]
-                return _shorten(value if isinstance(value, str) else json.dumps(value))
-    if text.startswith("<") or "<html" in text[:200].lower():
-        text = unescape(_TAG.sub(" ", text))
+                try:
+                    shown = value if isinstance(value, str) else json.dumps(value)
+                except (ValueError, RecursionError):
+                    shown = type(value).__name__
+                return _shorten(redact(shown))
+    if looks_like_html(text):
+        text = html_text(text)
     text = _SPACE.sub(" ", text).strip()
-    return _shorten(text) or reason
+    return _shorten(redact(text)) or reason
 
 
 def _shorten(text: str) -> str:

@@ -24,6 +24,7 @@ from ..exceptions import (
 from .errors import error_for_status, error_message
 from .http import HttpSession, RawResponse, TransportFailure
 from .limits import PauseGate
+from .redact import chain_safe, redact
 from .retry import RetryPolicy, is_ambiguous, make_retrying, next_delay, parse_retry_after
 from .wire import encode_query
 
@@ -106,7 +107,7 @@ class Requester:
             )
             self._note_failure(call, attempts, exc)
             # Chain to the transport's own exception, which says the most.
-            raise exc from failure.__cause__ or failure
+            raise exc from chain_safe(failure.__cause__ or failure)
         if 200 <= response.status < 300:
             return self._decode(call, response, retries)
         if call.redirect and 300 <= response.status < 400 and response.headers.get("location"):
@@ -165,7 +166,7 @@ class Requester:
             return None
         try:
             return json.loads(response.content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             if call.allow_text:
                 return None
             snippet = self._redact(error_message(response.content))
@@ -178,4 +179,4 @@ class Requester:
             ) from exc
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "[redacted]") if self._secret else text
+        return redact(text, (self._secret,)) if self._secret else redact(text)

@@ -19,6 +19,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from ..exceptions import ScaleInvalidResponse
 from .model import Model, ValueEnum, tolerant
+from .redact import chain_safe
 
 __all__ = ["converter", "structure", "structure_list"]
 
@@ -134,7 +135,7 @@ def structure(
     except Exception as exc:
         raise ScaleInvalidResponse(
             f"unexpected {cls.__name__} in response: {_describe(exc)}", method=method, path=path
-        ) from exc
+        ) from chain_safe(exc)
     obj._client = client
     return obj
 
