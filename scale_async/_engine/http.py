@@ -310,6 +310,19 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
 
 
+@functools.cache
+def _foreign_failures() -> tuple[type[BaseException], ...]:
+    """What the transports raise about a broken exchange besides httpx.TransportError."""
+    failures: list[type[BaseException]] = [httpx.HTTPError, OSError, EOFError, ValueError]
+    try:
+        import aiohttp
+    except ImportError:  # pragma: no cover - httpx-aiohttp brings it
+        pass
+    else:
+        failures.append(aiohttp.ClientError)
+    return tuple(failures)
+
+
 class HttpSession:
     """A lazily opened httpx client bound to the event loop that first uses it.
 
@@ -363,6 +376,10 @@ class HttpSession:
                 )
             except httpx.TransportError as exc:
                 raise TransportFailure(_describe(exc), sent=not _provably_unsent(exc)) from exc
+            except _foreign_failures() as exc:
+                # A reply that is not HTTP, a body that does not decode (gzip garbage): the
+                # exchange failed after the request went out, whatever library noticed it.
+                raise TransportFailure(_describe(exc), sent=True) from exc
         return RawResponse(
             status=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},
