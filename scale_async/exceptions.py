@@ -13,6 +13,7 @@ from typing import Any
 from ._engine.redact import redact
 
 __all__ = [
+    "ScaleClientClosed",
     "ScaleDuplicateResource",
     "ScaleException",
     "ScaleForbidden",
@@ -153,3 +154,11 @@ class ScaleTransportError(ScaleException):
 
 class ScaleInvalidResponse(ScaleException):
     """A 2xx response whose body is not what the endpoint documents (bad JSON, wrong shape)."""
+
+
+class ScaleClientClosed(ScaleException):
+    """The client was closed (perhaps from another thread) while this call was in flight.
+
+    A create cut this way may have reached the server; a bulk job stops and reports the
+    inputs it had not attempted.
+    """

@@ -18,11 +18,13 @@ import os
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from typing import Any, ParamSpec, TypeVar
 
 import anyio
 from anyio.from_thread import BlockingPortal
+
+from scale_async.exceptions import ScaleClientClosed
 
 __all__ = ["PortalRunner"]
 
@@ -30,6 +32,9 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 _live_runners: weakref.WeakSet[PortalRunner] = weakref.WeakSet()
+
+#: Seconds close() gives the calls it cut to return (a bulk job its partial result).
+CLOSE_GRACE = 5.0
 
 
 class PortalRunner:
@@ -47,6 +52,11 @@ class PortalRunner:
         self._on_close = on_close
         self._lock = threading.Lock()
         self._portal: BlockingPortal | None = None
+        #: The portal close() is stopping; calls on it end as ScaleClientClosed.
+        self._stopping: BlockingPortal | None = None
+        #: Calls running on the loop now (touched on the loop thread only).
+        self._running = 0
+        self._idle: anyio.Event | None = None
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         _live_runners.add(self)
@@ -61,6 +71,9 @@ class PortalRunner:
             # parent's. Forget both without touching them and start afresh.
             self._pid = os.getpid()
             self._portal = None
+            self._stopping = None
+            self._running = 0
+            self._idle = None
             self._thread = None
             self._lock = threading.Lock()
             if self._on_fork is not None:
@@ -114,22 +127,50 @@ class PortalRunner:
     def call(self, func: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``await func(*args, **kwargs)`` on the loop and return its result."""
         self._refuse_reentry()
-        portal = self._ensure_started()
+        return self._call_on(self._ensure_started(), func, *args, **kwargs)
+
+    def _gone(self, portal: BlockingPortal) -> bool:
+        """Whether ``close()`` has stopped (or is stopping) ``portal``."""
+        return portal is self._stopping or self._portal is not portal
+
+    def _call_on(
+        self,
+        portal: BlockingPortal,
+        func: Callable[P, Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        if self._gone(portal):
+            raise ScaleClientClosed("the client was closed")
         # A Ctrl-C can land while the task is being started, before there is a future to
         # cancel; the task's own scope, shared through ``box``, can be cancelled either way.
         box: dict[str, Any] = {}
 
         async def run() -> T:
-            with anyio.CancelScope() as scope:
-                box["scope"] = scope
-                if box.get("abandoned"):
-                    scope.cancel()
-                return await func(*args, **kwargs)
+            self._running += 1
+            try:
+                with anyio.CancelScope() as scope:
+                    box["scope"] = scope
+                    if box.get("abandoned"):
+                        scope.cancel()
+                    return await func(*args, **kwargs)
+            finally:
+                self._running -= 1
+                if not self._running and self._idle is not None:
+                    self._idle.set()
             raise RuntimeError("the caller was interrupted")  # nobody waits for this any more
 
         try:
             future: Future[T] = portal.start_task_soon(run)
             return future.result()
+        except (CancelledError, RuntimeError):
+            # The loop was stopped under this call ("This portal is not running", or the
+            # call cancelled with the loop): say so, as the async core does for its calls.
+            if not self._gone(portal):
+                raise
+            raise ScaleClientClosed("the client was closed while this call was in flight") from (
+                None
+            )
         except BaseException:
             # KeyboardInterrupt (or any other interruption of the wait): stop the work too.
             box["abandoned"] = True
@@ -157,15 +198,15 @@ class PortalRunner:
         entered = manager.__enter__()
         try:
             while True:
-                chunk = self.call(take, entered)
+                chunk = self._call_on(portal, take, entered)
                 if chunk is None:
                     break
                 yield from convert(chunk)
         except BaseException as exc:
-            if isinstance(exc, GeneratorExit) and self._portal is not portal:
-                # Collected after close(): stopping the loop already cancelled and left the
-                # block there, so there is nothing to leave and nobody to tell (the SDK's
-                # generators vanish silently too).
+            if self._gone(portal):
+                # close() stopped the loop, which already cancelled and left the block there:
+                # nothing is left to leave (trying would raise "This portal is not running",
+                # in a finalizer "Exception ignored"), and the caller's error stands.
                 raise
             if not manager.__exit__(type(exc), exc, exc.__traceback__):
                 raise
@@ -180,15 +221,29 @@ class PortalRunner:
             if portal is None:
                 return
             self._refuse_reentry()
+            self._stopping = portal
             try:
                 if self._on_close is not None:
+                    # Cuts the calls in flight (they end as ScaleClientClosed); a bulk job
+                    # then winds down and returns what it has, given a moment to do so.
                     portal.call(self._on_close)
+                    portal.call(self._settle, CLOSE_GRACE)
             finally:
                 portal.call(portal.stop, True)
                 self._portal = None
+                self._stopping = None
                 self._thread = None
                 if thread is not None:
                     thread.join(timeout=10)
+
+    async def _settle(self, grace: float) -> None:
+        """Wait up to ``grace`` seconds for the calls running on the loop to return."""
+        if not self._running:
+            return
+        self._idle = anyio.Event()
+        with anyio.move_on_after(grace):
+            await self._idle.wait()
+        self._idle = None
 
 
 @atexit.register

@@ -163,14 +163,14 @@ def test_get_tasks_is_a_generator_crossing_once_per_page() -> None:
     script = Scripted(lambda r: ok(pages[r.url.params.get("next_token")]))
     with make_client(script) as client:
         crossings = 0
-        original = client._runner.call
+        original = client._runner._call_on  # every crossing, call() and iterate() alike
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             nonlocal crossings
             crossings += 1
             return original(*args, **kwargs)
 
-        client._runner.call = counting  # type: ignore[method-assign]
+        client._runner._call_on = counting  # type: ignore[method-assign]
         iterator = client.get_tasks(project_name="p")
         assert script.requests == []  # nothing fetched before iteration
         tasks = list(iterator)

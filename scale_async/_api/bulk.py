@@ -23,6 +23,7 @@ from ..bulk import (
     UpdatedTask,
 )
 from ..exceptions import (
+    ScaleClientClosed,
     ScaleDuplicateResource,
     ScaleForbidden,
     ScaleInvalidRequest,
@@ -54,10 +55,11 @@ _FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
 
 
 def _fatal(error: BaseException | None, stop_on_error: bool) -> BaseException | None:
-    """Why a failure ends the job: always for bad credentials, for any with stop_on_error."""
+    """Why a failure ends the job: always for bad credentials or a closed client, for any
+    with stop_on_error."""
     if error is None:
         return None
-    if stop_on_error or isinstance(error, ScaleUnauthorized | ScaleForbidden):
+    if stop_on_error or isinstance(error, ScaleUnauthorized | ScaleForbidden | ScaleClientClosed):
         return error
     return None
 

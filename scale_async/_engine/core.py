@@ -72,7 +72,12 @@ class HttpCore:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the connection pool. The client reopens one if it is used again."""
+        """Close the connection pool. The client reopens one if it is used again.
+
+        Calls still in flight (from other tasks, or other threads through the sync client)
+        end at once with ``ScaleClientClosed`` rather than on a closed connection.
+        """
+        self._requester.in_flight.cancel_all()
         await self._session.aclose()
 
     async def __aenter__(self: C) -> C:

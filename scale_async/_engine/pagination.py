@@ -112,12 +112,15 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         group, self._group = self._group, None
+        self._done = True
         if group is not None:
             group.cancel_scope.cancel()
-            await group.__aexit__(None, None, None)
+        # Closed before awaiting: a cancellation of the caller re-raised by the group's exit
+        # must not leave the stream to the garbage collector (an "Unclosed" ResourceWarning).
         if self._ahead is not None:
             self._ahead.close()
-        self._done = True
+        if group is not None:
+            await group.__aexit__(None, None, None)
 
     def pages(self) -> AsyncIterator[list[T]]:
         """Iterate over whole pages instead of items."""

@@ -21,6 +21,7 @@ from ..exceptions import (
     ScaleTooManyRequests,
     ScaleTransportError,
 )
+from .closing import InFlight
 from .errors import error_for_status, error_message
 from .http import HttpSession, RawResponse, TransportFailure
 from .limits import PauseGate
@@ -79,6 +80,8 @@ class Requester:
         self._secret = secret
         #: Closed by a 429 for as long as the server asks: every request waits at it.
         self.gate = PauseGate(retry.clock, retry.sleep)
+        #: The calls running now, cut by the client's ``aclose``.
+        self.in_flight = InFlight()
 
     def __repr__(self) -> str:
         return f"<Requester {self.base_url}>"
@@ -86,9 +89,10 @@ class Requester:
     async def call(self, call: Call) -> Any:
         """Perform ``call`` and return its decoded JSON (None for an empty body)."""
         attempts = _Attempts()
-        async for attempt in make_retrying(self.retry, replay_safe=call.replay_safe):
-            with attempt:
-                return await self._attempt(call, attempts)
+        with self.in_flight.guard(call.method, call.path):
+            async for attempt in make_retrying(self.retry, replay_safe=call.replay_safe):
+                with attempt:
+                    return await self._attempt(call, attempts)
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     async def _attempt(self, call: Call, attempts: _Attempts) -> Any:

@@ -156,10 +156,13 @@ class Loopback:
         self.stop()
 
 
+def _fixed(data: bytes) -> Answer:
+    return lambda _: data
+
+
 @contextmanager
 def serving(answer: Answer | bytes, *, prefix: str = "/v1") -> Iterator[Loopback]:
     """A running ``Loopback``; a bytes ``answer`` is sent for every request."""
-    fixed = answer
-    handler: Answer = (lambda _: fixed) if isinstance(fixed, bytes) else fixed  # type: ignore[assignment,return-value]
+    handler = _fixed(answer) if isinstance(answer, bytes) else answer
     with Loopback(handler, prefix=prefix) as server:
         yield server

@@ -40,6 +40,7 @@ EXPECTED_STATUS_CLASSES = {
 }
 
 ALL_NAMES = [
+    "ScaleClientClosed",
     "ScaleDuplicateResource",
     "ScaleException",
     "ScaleForbidden",
