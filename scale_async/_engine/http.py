@@ -21,6 +21,8 @@ import anyio
 import attrs
 import httpx
 
+from .forking import PoolOwner, abandon
+
 __all__ = [
     "Auth",
     "Cert",
@@ -334,6 +336,7 @@ class HttpSession:
         self.settings = settings
         self._client: httpx.AsyncClient | None = None
         self._limiter: anyio.CapacityLimiter | None = None
+        self._owner: PoolOwner | None = None
 
     def __repr__(self) -> str:
         state = "open" if self._client is not None else "idle"
@@ -345,9 +348,12 @@ class HttpSession:
         return self._client is not None
 
     def _ensure_open(self) -> tuple[httpx.AsyncClient, anyio.CapacityLimiter]:
+        if self._owner is not None and self._owner.inherited:
+            self.forget()
         if self._client is None or self._limiter is None:
             self._client = _open_client(self.settings)
             self._limiter = anyio.CapacityLimiter(self.settings.max_connections)
+            self._owner = PoolOwner.here()
         return self._client, self._limiter
 
     async def send(
@@ -389,11 +395,15 @@ class HttpSession:
 
     def forget(self) -> None:
         """Drop the pool without closing it: after fork() its sockets belong to the parent."""
-        self._client = None
-        self._limiter = None
+        client, owner = self._client, self._owner
+        self._client, self._limiter, self._owner = None, None, None
+        if client is not None and owner is not None and owner.inherited:
+            abandon(client, owner)
 
     async def aclose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (in a forked child, only drop the parent's)."""
+        if self._owner is not None and self._owner.inherited:
+            self.forget()
         client, self._client, self._limiter = self._client, None, None
         if client is not None:
             await client.aclose()
