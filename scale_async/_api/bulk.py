@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias, TypeVar
 
+from .._engine.chances import SecondChances, is_transient
 from .._engine.checks import require_text
 from .._engine.idempotency import derive_unique_id
 from .._engine.jobs import BulkStream, Job, Progress
 from .._engine.limits import RateLimiter
+from .._engine.lookup import Coalesced
+from .._engine.retry import backoff_delay
 from ..bulk import (
     BulkCancelResult,
     BulkCreateResult,
@@ -150,6 +154,44 @@ class BulkAPI(TasksAPI):
             RateLimiter(rate_limit, self.retry.clock, self.retry.sleep) if rate_limit else None
         )
         defaults = {key: value for key, value in (("project", project), ("batch", batch)) if value}
+        chances = SecondChances(clock=self.retry.clock)
+        lookup: Coalesced[Task] = Coalesced(self._find_tasks_by_unique_ids)
+
+        async def create(index: int, payload: Any, body: dict[str, Any]) -> CreateResult:
+            unique_id = body["unique_id"]
+            extra = 0
+            while True:
+                if limiter is not None:
+                    await limiter.acquire()
+                try:
+                    task = await self.create_task(kind, **body)
+                except ScaleDuplicateResource as duplicate:
+                    # Created by an earlier run of this job (or the unique_id was reused):
+                    # the input is already present, which is what the caller wants.
+                    try:
+                        found = await lookup.find(unique_id)
+                    except Exception as exc:
+                        return FailedItem(index=index, payload=payload, error=exc)
+                    if found is None:
+                        return FailedItem(index=index, payload=payload, error=duplicate)
+                    return CreatedTask(index=index, task=found, unique_id=unique_id, duplicate=True)
+                except Exception as exc:
+                    if not is_transient(exc):
+                        return FailedItem(index=index, payload=payload, error=exc)
+                    # The create may have been stored all the same (a 500 after the commit, a
+                    # dropped answer): ask before reporting it failed, or trying it again.
+                    with contextlib.suppress(Exception):
+                        stored = await lookup.find(unique_id)
+                        if stored is not None:
+                            chances.succeeded()
+                            return CreatedTask(index=index, task=stored, unique_id=unique_id)
+                    if not chances.allow(exc, extra):
+                        return FailedItem(index=index, payload=payload, error=exc)
+                    extra += 1
+                    await self.retry.sleep(backoff_delay(self.retry, extra, self.retry.random()))
+                    continue
+                chances.succeeded()
+                return CreatedTask(index=index, task=task, unique_id=unique_id)
 
         async def handle(index: int, payload: Any) -> CreateResult:
             if not isinstance(payload, Mapping):
@@ -161,23 +203,8 @@ class BulkAPI(TasksAPI):
             except TypeError as exc:
                 return FailedItem(index=index, payload=payload, error=exc)
             body["unique_id"] = unique_id
-            if limiter is not None:
-                await limiter.acquire()
-            try:
-                task = await self.create_task(kind, **body)
-                return CreatedTask(index=index, task=task, unique_id=unique_id)
-            except ScaleDuplicateResource as duplicate:
-                # Created by an earlier run of this job (or the unique_id was reused):
-                # the input is already present, which is what the caller wants.
-                try:
-                    found = await self._find_task_by_unique_id(unique_id)
-                except Exception as exc:
-                    return FailedItem(index=index, payload=payload, error=exc)
-                if found is None:
-                    return FailedItem(index=index, payload=payload, error=duplicate)
-                return CreatedTask(index=index, task=found, unique_id=unique_id, duplicate=True)
-            except Exception as exc:
-                return FailedItem(index=index, payload=payload, error=exc)
+            chances.started()
+            return await create(index, payload, body)
 
         def skipped(index: int, payload: Any, reason: BaseException) -> CreateResult:
             return FailedItem(index=index, payload=payload, error=_not_attempted(reason))
@@ -266,9 +293,10 @@ class BulkAPI(TasksAPI):
 
         return BulkStream(run, buffer=max(1, concurrency) * 2)
 
-    async def _find_task_by_unique_id(self, unique_id: str) -> Task | None:
-        page = await self.tasks(unique_id=unique_id, limit=1)
-        return page[0] if page else None
+    async def _find_tasks_by_unique_ids(self, unique_ids: list[str]) -> dict[str, Task]:
+        """The tasks that carry these ``unique_id`` values (at most 100: one page), by id."""
+        page = await self.tasks(unique_id=unique_ids, limit=max(1, min(100, len(unique_ids))))
+        return {task.unique_id: task for task in page if task.unique_id in unique_ids}
 
     def _cancel_job(
         self,
