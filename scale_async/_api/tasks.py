@@ -63,6 +63,8 @@ def check_task_page(data: Any) -> None:
     token = data.get("next_token")
     if token is not None and not isinstance(token, str):
         raise refuse(f"has a next_token that is not a string: {token!r}")
+    if data["has_more"] and not token:
+        raise refuse("says has_more but carries no next_token")
 
 
 def require_tags(tags: Any) -> list[str]:

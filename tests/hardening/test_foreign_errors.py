@@ -131,3 +131,12 @@ async def test_valid_count_still_counts() -> None:
     with serving(response(200, page([], total=42))) as server:
         async with client_for(server.url) as client:
             assert await client.get_tasks_count(project_name="p") == 42
+
+
+async def test_has_more_without_a_token_names_the_request() -> None:
+    with serving(response(200, page([task_json()], has_more=True))) as server:
+        async with client_for(server.url) as client:
+            with pytest.raises(ScaleInvalidResponse) as info:
+                await client.tasks(project="p")
+    assert "next_token" in info.value.message
+    assert_typed(info.value, "GET", "tasks")
