@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias, TypeVar
 
@@ -157,12 +156,33 @@ class BulkAPI(TasksAPI):
         chances = SecondChances(clock=self.retry.clock)
         lookup: Coalesced[Task] = Coalesced(self._find_tasks_by_unique_ids)
 
+        in_flight = self._requester.in_flight
+        closings = in_flight.closings
+
+        async def stored(unique_id: str) -> Task | None:
+            """The task the server holds under ``unique_id``, if it can tell (else None)."""
+            if not chances.may_look_up():
+                return None
+            try:
+                found = await lookup.find(unique_id)
+            except ScaleClientClosed:
+                raise
+            except Exception:
+                chances.lookup_failed()  # the server cannot tell now: stop asking it
+                return None
+            chances.succeeded()
+            return found
+
         async def create(index: int, payload: Any, body: dict[str, Any]) -> CreateResult:
             unique_id = body["unique_id"]
             extra = 0
             while True:
                 if limiter is not None:
                     await limiter.acquire()
+                if in_flight.closings != closings:
+                    # Closed while this item waited (a rate limit, a second chance's pause).
+                    closed = ScaleClientClosed("the client was closed before this create")
+                    return FailedItem(index=index, payload=payload, error=closed)
                 try:
                     task = await self.create_task(kind, **body)
                 except ScaleDuplicateResource as duplicate:
@@ -180,11 +200,12 @@ class BulkAPI(TasksAPI):
                         return FailedItem(index=index, payload=payload, error=exc)
                     # The create may have been stored all the same (a 500 after the commit, a
                     # dropped answer): ask before reporting it failed, or trying it again.
-                    with contextlib.suppress(Exception):
-                        stored = await lookup.find(unique_id)
-                        if stored is not None:
-                            chances.succeeded()
-                            return CreatedTask(index=index, task=stored, unique_id=unique_id)
+                    try:
+                        found = await stored(unique_id)
+                    except ScaleClientClosed as closed:
+                        return FailedItem(index=index, payload=payload, error=closed)
+                    if found is not None:
+                        return CreatedTask(index=index, task=found, unique_id=unique_id)
                     if not chances.allow(exc, extra):
                         return FailedItem(index=index, payload=payload, error=exc)
                     extra += 1

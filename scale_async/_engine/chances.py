@@ -1,11 +1,13 @@
 """How many more tries a bulk job gives an item whose create failed transiently.
 
-The per-request retry policy gives up after a few attempts (5 by default): under 20% faults
-that is one item in 3,000 reported failed while the server answered all along. A job can
-afford more, as long as two bounds hold: the extra tries of one job are a budget (so a
-failing server cannot multiply the job's length), and they are only spent while the server
-shows it is up (a request of this job succeeded lately). A server that is gone gets no
-extra tries at all. Pure apart from the clock it is given.
+Before a transient failure is reported, the job asks the server whether the create was
+stored all the same; ``may_look_up`` stops that asking once a look-up itself failed, until
+the server answers again. The per-request retry policy gives up after a few attempts (5 by
+default): under 20% faults that is one item in 3,000 reported failed while the server
+answered all along. A job can afford more, as long as two bounds hold: the extra tries of
+one job are a budget (so a failing server cannot multiply the job's length), and they are
+only spent while the server shows it is up (a request of this job succeeded lately). A
+server that is gone gets no extra tries at all. Pure apart from the clock it is given.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ class SecondChances:
     budget: int = 32
     per_item: float = 0.02
     fresh: float = 30.0
-    _spent: int = 0
-    _started: int = 0
-    _last_success: float | None = None
+    _spent: int = attrs.field(default=0, init=False)
+    _started: int = attrs.field(default=0, init=False)
+    _last_success: float | None = attrs.field(default=None, init=False)
+    _lookups_fail: bool = attrs.field(default=False, init=False)
 
     def started(self) -> None:
         """An item was started (the budget grows with the job)."""
@@ -45,6 +48,18 @@ class SecondChances:
     def succeeded(self) -> None:
         """A request of this job succeeded: the server is up."""
         self._last_success = self.clock()
+        self._lookups_fail = False
+
+    def lookup_failed(self) -> None:
+        """Asking the server what it stored failed: do not ask again before a success.
+
+        Against a server that is gone, one failed look-up is the whole cost of asking.
+        """
+        self._lookups_fail = True
+
+    def may_look_up(self) -> bool:
+        """Whether a failed item's create is worth looking up on the server now."""
+        return not self._lookups_fail
 
     @property
     def spent(self) -> int:

@@ -24,6 +24,9 @@ class InFlight:
 
     def __init__(self) -> None:
         self._scopes: set[anyio.CancelScope] = set()
+        #: How many times ``cancel_all`` ran: work that waits between calls (a bulk job's
+        #: pauses) compares it with the value it started with to see a close it slept through.
+        self.closings = 0
 
     def __len__(self) -> int:
         return len(self._scopes)
@@ -45,5 +48,6 @@ class InFlight:
 
     def cancel_all(self) -> None:
         """Cut every call in flight (each raises ``ScaleClientClosed`` where it was)."""
+        self.closings += 1
         for scope in list(self._scopes):
             scope.cancel()

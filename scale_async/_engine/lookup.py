@@ -70,7 +70,14 @@ class Coalesced(Generic[T]):
             await anyio.sleep(self._window)
             while self._waiting:
                 round_, self._waiting = self._waiting[: self._batch], self._waiting[self._batch :]
-                await self._answer(round_)
+                failure = await self._answer(round_)
+                if failure is not None:
+                    # The server could not answer this round: those who queued behind it get
+                    # the same answer now rather than another request each.
+                    for asked in self._waiting:
+                        asked.error = failure
+                        asked.done.set()
+                    self._waiting = []
         finally:
             self._leading = False
             # Cancelled while leading: nobody is left to answer the others; they are told so
@@ -80,7 +87,7 @@ class Coalesced(Generic[T]):
                 asked.done.set()
             self._waiting = []
 
-    async def _answer(self, round_: list[_Asked[T]]) -> None:
+    async def _answer(self, round_: list[_Asked[T]]) -> Exception | None:
         keys = list(dict.fromkeys(asked.key for asked in round_))
         self.requests += 1
         try:
@@ -89,7 +96,7 @@ class Coalesced(Generic[T]):
             for asked in round_:
                 asked.error = exc
                 asked.done.set()
-            return
+            return exc
         except BaseException:
             for asked in round_:
                 asked.error = RuntimeError("the look-up was interrupted")
@@ -98,3 +105,4 @@ class Coalesced(Generic[T]):
         for asked in round_:
             asked.found = found.get(asked.key)
             asked.done.set()
+        return None

@@ -14,6 +14,7 @@ register and shrinks when they are collected.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import threading
@@ -48,7 +49,8 @@ def _b64_variants(raw: bytes) -> set[str]:
     return out
 
 
-def forms(secret: str) -> set[str]:
+@functools.lru_cache(maxsize=64)
+def forms(secret: str) -> frozenset[str]:
     """Every spelling of ``secret`` that may come back in a response or a log.
 
     The literal, the HTTP Basic credential as sent (base64 of ``secret:``, padded or not,
@@ -56,12 +58,12 @@ def forms(secret: str) -> set[str]:
     escapes. A ``Bearer`` or ``Token`` header carries the literal, which covers it.
     """
     if len(secret) < MIN_SECRET:
-        return set()
+        return frozenset()
     raw = secret.encode("utf-8")
     found = {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
     found |= _b64_variants(raw + b":")
     found |= _b64_variants(raw)
-    return {form for form in found if len(form) >= MIN_SECRET}
+    return frozenset(form for form in found if len(form) >= MIN_SECRET)
 
 
 def _rebuild() -> None:

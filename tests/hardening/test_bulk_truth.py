@@ -114,6 +114,8 @@ async def test_a_server_that_is_gone_gets_no_extra_tries() -> None:
     assert len(result.failed) == 50
     assert all(isinstance(item, FailedItem) for item in result.failed)
     assert counting.creates == 50 * 2  # no second chances: no request succeeded
+    # One look-up round was tried (and failed, with its retry); then no more asking.
+    assert len(counting.lookups) <= 2
 
 
 async def test_a_server_that_dies_mid_job_costs_a_bounded_budget() -> None:

@@ -181,3 +181,28 @@ async def test_aclose_from_another_task_ends_the_call_with_a_typed_error() -> No
         elapsed = time.perf_counter() - started
     assert isinstance(box["error"], ScaleClientClosed)
     assert elapsed < 1.2  # cut at the close, not at the answer
+
+
+async def test_aclose_under_a_rate_limited_job_sends_nothing_more() -> None:
+    """Items waiting at the rate limiter when the client closes are not sent after it."""
+    payloads = [{"instruction": f"n{n}", "unique_id": f"u{n}"} for n in range(30)]
+    with serving(slow(0)) as server:
+        client = client_for(server.url, retry=RetryPolicy(max_retries=0))  # real waiting
+        box: dict[str, Any] = {}
+
+        async def job() -> None:
+            box["result"] = await client.create_tasks(
+                "categorization", payloads, project="p", concurrency=4, rate_limit=10
+            )
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(job)
+            await anyio.sleep(0.5)
+            sent_before_close = len(server.requests)
+            await client.aclose()
+        sent = len(server.requests)
+    result = box["result"]
+    assert isinstance(result.stopped_early, ScaleClientClosed)
+    indices = sorted([i.index for i in result.succeeded] + [i.index for i in result.failed])
+    assert indices == list(range(result.total))
+    assert sent <= sent_before_close + 1  # at most one already on its way
