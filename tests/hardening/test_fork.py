@@ -27,7 +27,11 @@ def keep_alive(request: Request) -> bytes:
 def run_child(work: object, exit_normally: bool) -> tuple[int, str]:
     """Fork; the child runs ``work()`` with its stderr in a pipe. Returns (status, stderr)."""
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a threaded process may deadlock; that risk (a lock
+        # held by another thread at the fork) is the child's, and exactly what is tested.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: never return into pytest
         code = 1
         try:
