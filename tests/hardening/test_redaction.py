@@ -126,3 +126,22 @@ def test_cli_stderr_and_report_hide_the_basic_form(tmp_path: Path) -> None:
     shown = proc.stdout + proc.stderr + report.read_text()
     assert "credentials refused" in shown
     assert leaked_fragments(shown) == []
+
+
+def test_log_records_and_foreign_causes_are_masked() -> None:
+    from scale_async._engine.redact import RedactingFilter, chain_safe
+
+    secret = "log_only_secret_" + API_KEY
+    register(secret)
+    try:
+        record = logging.LogRecord(
+            "scale_async", logging.DEBUG, __file__, 1, "got %s", (secret,), None
+        )
+        assert RedactingFilter().filter(record)
+        assert record.getMessage() == f"got {MASK}"
+        quoting = ValueError(f"bad value {secret!r}")
+        assert chain_safe(quoting) is None  # its traceback would quote the key: cut
+        harmless = ValueError("bad value 7")
+        assert chain_safe(harmless) is harmless
+    finally:
+        unregister(secret)
