@@ -20,6 +20,7 @@ from functools import partial
 from typing import TypeVar
 
 from .._engine.checks import require_int
+from .._engine.cursors import CursorTrail
 from .._engine.pagination import AsyncPageIterator, Partitioned
 from .._engine.partitions import Window, parse_time, split
 from ._deliveries import (
@@ -88,12 +89,22 @@ class V2Listing(V2Operations):
         *,
         prefetch: int,
         partitions: int,
+        path: str,
         windows: Callable[[], Awaitable[list[Window]]] | None = None,
         moment: Callable[[T], str | None] | None = None,
     ) -> AsyncPageIterator[T]:
+        # A server that hands out a cursor twice would be paged forever: refuse it.
+        trail = CursorTrail("next_token", method="GET", path=path)
+
+        async def followed(window: Window, token: str | None) -> tuple[list[T], str | None]:
+            items, cursor = await fetch(window, token)
+            if cursor is not None:
+                trail.follow((window, cursor), shown=cursor)
+            return items, cursor
+
         if partitions == 1 or windows is None or moment is None:
-            return AsyncPageIterator(partial(fetch, WHOLE), prefetch=prefetch)
-        return AsyncPageIterator(Partitioned(fetch, windows, moment), prefetch=prefetch)
+            return AsyncPageIterator(partial(followed, WHOLE), prefetch=prefetch)
+        return AsyncPageIterator(Partitioned(followed, windows, moment), prefetch=prefetch)
 
     def iter_tasks(
         self,
@@ -141,6 +152,7 @@ class V2Listing(V2Operations):
 
         return self._walk(
             fetch,
+            path="tasks",
             prefetch=prefetch,
             partitions=partitions,
             windows=_windows(start, completed_before, partitions),
@@ -187,6 +199,7 @@ class V2Listing(V2Operations):
 
         return self._walk(
             fetch,
+            path="batches",
             prefetch=prefetch,
             partitions=partitions,
             windows=_windows(start, created_before, partitions),
@@ -215,7 +228,7 @@ class V2Listing(V2Operations):
             )
             return page.tasks, page.next_token
 
-        return self._walk(fetch, prefetch=prefetch, partitions=1)
+        return self._walk(fetch, path="delivery", prefetch=prefetch, partitions=1)
 
     def iter_delivery_tasks(
         self,
@@ -245,7 +258,7 @@ class V2Listing(V2Operations):
             )
             return page.docs, page.next_token
 
-        return self._walk(fetch, prefetch=prefetch, partitions=1)
+        return self._walk(fetch, path="delivery/tasks", prefetch=prefetch, partitions=1)
 
     def iter_dataset_delivery(
         self,
@@ -265,7 +278,7 @@ class V2Listing(V2Operations):
             )
             return page.tasks, page.next_token
 
-        return self._walk(fetch, prefetch=prefetch, partitions=1)
+        return self._walk(fetch, path="datasets/delivery", prefetch=prefetch, partitions=1)
 
     def iter_dataset_tasks(
         self,
@@ -317,5 +330,10 @@ class V2Listing(V2Operations):
             return split(first, last, partitions)
 
         return self._walk(
-            fetch, prefetch=prefetch, partitions=partitions, windows=windows, moment=_delivered_at
+            fetch,
+            path="datasets/tasks",
+            prefetch=prefetch,
+            partitions=partitions,
+            windows=windows,
+            moment=_delivered_at,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -13,6 +14,7 @@ from scale_async import (
     BulkError,
     JobStopped,
     ScaleInternalError,
+    ScaleInvalidResponse,
     ScaleTooManyRequests,
     ScaleTransportError,
     ScaleUnauthorized,
@@ -194,3 +196,24 @@ async def test_closing_the_client_closes_the_v2_pool(fake: FakeScaleAPI) -> None
     await client.v2.get_datasets()  # reopened on use, as v1's pool is
     client._forget_connections()  # after fork(): both pools are dropped, not closed
     assert not client.v2._session.is_open
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "key"),
+    [("iter_tasks", "tasks", "tasks"), ("iter_batches", "batches", "batches")],
+)
+async def test_a_cursor_served_twice_is_an_error(method: str, path: str, key: str) -> None:
+    """A server that answers with the same next_token forever would be paged forever."""
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json={key: [], "next_token": "again"})
+
+    async with AsyncScaleClient(KEY, transport=httpx.MockTransport(answer)) as client:
+        with anyio.fail_after(10), pytest.raises(ScaleInvalidResponse) as raised:
+            async for _ in getattr(client.v2, method)(project_name="p"):
+                pass
+    assert "again" in raised.value.message
+    assert (raised.value.method, raised.value.path) == ("GET", path)
+    assert len(requests) == 2
