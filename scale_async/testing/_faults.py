@@ -6,8 +6,10 @@ its route or outcome. So a given seed and request sequence always meet the same 
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
@@ -90,6 +92,19 @@ class FaultConfig:
             raise bad_request(str(exc)) from None
 
 
+def check_fault_kinds(kinds: Iterable[object]) -> list[FaultKind]:
+    """The kinds as given, or a ValueError naming the first unknown one (and the likely fix)."""
+    checked: list[FaultKind] = []
+    for kind in kinds:
+        if not isinstance(kind, str) or kind not in FAULT_KINDS:
+            close = difflib.get_close_matches(str(kind), FAULT_KINDS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            known = ", ".join(FAULT_KINDS)
+            raise ValueError(f"unknown fault kind {kind!r}{hint} (known: {known})")
+        checked.append(kind)
+    return checked
+
+
 def check_latency(latency: Latency) -> Latency:
     """Validate a fixed delay or a ``(low, high)`` range, in seconds."""
     if isinstance(latency, tuple):
@@ -124,6 +139,19 @@ class FaultPlan:
         self._queue: deque[FaultKind] = deque()
         self.reseed()
 
+    @property
+    def config(self) -> FaultConfig:
+        """The fault rates in force."""
+        return self._config
+
+    @config.setter
+    def config(self, config: FaultConfig) -> None:
+        if not isinstance(config, FaultConfig):
+            raise TypeError(
+                f"faults must be a FaultConfig(...), got {type(config).__name__}: {config!r}"
+            )
+        self._config = config
+
     def reseed(self) -> None:
         """Start the random sequence over (a reset makes the next run identical to the first)."""
         self._faults = random.Random(self._seed)
@@ -131,8 +159,11 @@ class FaultPlan:
         self._queue.clear()
 
     def enqueue(self, kinds: list[FaultKind]) -> None:
-        """Force the next requests' faults, in order, ahead of the random draw."""
-        self._queue.extend(kinds)
+        """Force the next requests' faults, in order, ahead of the random draw.
+
+        Every kind is checked first, so a typo fails here, not inside a later request.
+        """
+        self._queue.extend(check_fault_kinds(kinds))
 
     @property
     def queued(self) -> list[FaultKind]:

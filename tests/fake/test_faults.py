@@ -157,3 +157,31 @@ def test_fault_config_rejects_bad_settings_at_construction() -> None:
         FakeScaleAPI(callback_attempts=0)
     with pytest.raises(TypeError), run_in_thread(FakeScaleAPI(), seed=1):
         pass
+
+
+def test_enqueue_faults_refuses_a_misspelt_kind_at_the_call() -> None:
+    fake = FakeScaleAPI()
+    with pytest.raises(ValueError, match=r"'unavialable'; did you mean 'unavailable'\?"):
+        fake.enqueue_faults("rate_limited", "unavialable")
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        fake.enqueue_faults(["unavailable"])  # type: ignore[arg-type]
+    assert fake.queued_faults == []  # nothing half-queued
+    fake.enqueue_faults("unavailable")
+    assert fake.queued_faults == ["unavailable"]
+
+
+async def test_a_refused_fault_kind_leaves_the_fake_serving() -> None:
+    fake = FakeScaleAPI()
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        fake.enqueue_faults("unavialable")  # type: ignore[arg-type]
+    async with fake.client("test_k") as api:
+        assert (await api.get("/projects")).status_code == 200
+
+
+def test_fault_settings_must_be_a_fault_config() -> None:
+    with pytest.raises(TypeError, match="FaultConfig"):
+        FakeScaleAPI(faults={"rate_limited": 0.5})  # type: ignore[arg-type]
+    fake = FakeScaleAPI()
+    with pytest.raises(TypeError, match="FaultConfig"):
+        fake.configure(faults={"rate_limited": 0.5})  # type: ignore[arg-type]
+    assert fake.faults == FaultConfig()
