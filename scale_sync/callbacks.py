@@ -1,0 +1,51 @@
+"""Receiving Scale's task callbacks in sync code, e.g. a Flask view (``scale_async.callbacks``).
+
+The checks and the parsing are the async package's; only the task changes: it is a
+``scale_sync.Task``, whose helpers (``task.refresh()``...) run on the sync client given.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from scale_async import callbacks as _async
+from scale_async.callbacks import (
+    CALLBACK_AUTH_HEADER,
+    Body,
+    CallbackAuthError,
+    Headers,
+    InvalidCallback,
+    TaskCallback,
+    callback_auth_key,
+    verify_callback_auth,
+)
+
+from ._convert import to_sync
+from ._generated import ScaleClient, Task
+
+__all__ = [
+    "CALLBACK_AUTH_HEADER",
+    "CallbackAuthError",
+    "InvalidCallback",
+    "TaskCallback",
+    "callback_auth_key",
+    "parse_callback",
+    "verify_callback_auth",
+]
+
+
+def parse_callback(
+    body: Body,
+    headers: Headers | None = None,
+    *,
+    auth_key: str | bytes | None,
+    client: ScaleClient | None = None,
+) -> TaskCallback[Task]:
+    """Check the sender, then read a callback body (see ``scale_async.callbacks.parse_callback``).
+
+    ``client`` binds the task to that sync client, so that ``event.task.refresh()`` works.
+    """
+    bound = None if client is None else client.async_client
+    event = _async.parse_callback(body, headers, auth_key=auth_key, client=bound)
+    runner = None if client is None else client._runner
+    return cast("TaskCallback[Task]", to_sync(event, runner))
