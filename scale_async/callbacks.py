@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from ._enums import tolerant
-from ._serde import structure
+from ._engine.model import tolerant
+from ._engine.serde import structure
 from .exceptions import ScaleException, ScaleInvalidResponse
 from .tasks import Task, TaskStatus
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
-from scale_async.testing.pytest_plugin import FAKE_KEY
 
 from ._generated import ScaleClient
 
@@ -19,9 +18,9 @@ __all__ = ["scale_sync_client"]
 
 
 @pytest.fixture
-def scale_sync_client(scale_fake: FakeScaleAPI) -> Iterator[ScaleClient]:
-    """A ``scale_sync.ScaleClient`` talking to ``scale_fake`` in-process."""
+def scale_sync_client(scale_fake: FakeScaleAPI, scale_api_key: str) -> Iterator[ScaleClient]:
+    """A ``scale_sync.ScaleClient`` talking to ``scale_fake`` in-process (``scale_api_key``'s)."""
     with ScaleClient(
-        FAKE_KEY, api_instance_url=IN_PROCESS_BASE_URL, transport=scale_fake.transport()
+        scale_api_key, api_instance_url=IN_PROCESS_BASE_URL, transport=scale_fake.transport()
     ) as client:
         yield client

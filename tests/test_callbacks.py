@@ -20,6 +20,7 @@ import uvicorn
 from werkzeug.serving import make_server
 
 import scale_sync
+import scale_sync.callbacks
 from scale_async import AsyncScaleClient, Task, TaskType
 from scale_async.callbacks import TaskCallback, parse_callback
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI

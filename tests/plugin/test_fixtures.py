@@ -45,3 +45,29 @@ async def test_faults_configured_on_the_fixture(
     scale_fake.enqueue_faults("unavailable", "server_error")
     assert await scale_client.projects() == []
     assert scale_fake.stats.faults_injected == 2
+
+
+@pytest.mark.scale_live
+async def test_the_scale_live_marker_gives_a_live_key(
+    scale_client: AsyncScaleClient, scale_fake: FakeScaleAPI, scale_api_key: str
+) -> None:
+    assert scale_api_key.startswith("live_")
+    await scale_client.create_project("p", TaskType.Categorization)
+    task = await scale_client.create_task(TaskType.Categorization, project="p", **CATEGORIZE)
+    assert task.status == "pending"
+    done = await scale_fake.complete_task(task.task_id)
+    assert done["status"] == "completed"
+
+
+@pytest.mark.scale_live
+def test_the_sync_fixture_follows_the_marker(
+    scale_sync_client: ScaleClient, scale_api_key: str
+) -> None:
+    assert scale_api_key.startswith("live_")
+    scale_sync_client.create_project("p", TaskType.Categorization)
+    task = scale_sync_client.create_task(TaskType.Categorization, project="p", **CATEGORIZE)
+    assert task.status == "pending"
+
+
+def test_without_the_marker_the_key_is_a_test_key(scale_api_key: str) -> None:
+    assert scale_api_key.startswith("test_")
