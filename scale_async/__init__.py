@@ -19,6 +19,7 @@ from . import (
     training_tasks,
 )
 from ._client import AsyncScaleClient
+from ._engine.events import RequestEvent
 from ._engine.http import Timeout
 from ._engine.idempotency import derive_unique_id
 from ._engine.jobs import BulkStream
@@ -46,6 +47,7 @@ __all__ = [
     "AsyncScaleClient",
     "BulkStream",
     "Paginator",
+    "RequestEvent",
     "RetryPolicy",
     "ScaleClient",
     "Timeout",

@@ -38,12 +38,16 @@ class ScaleException(Exception):
 
     ``code`` is the HTTP status (``None`` when no response was received), ``message`` the
     server's own words, with every form of a client's key masked. ``method`` and ``path``
-    name the request, ``retries`` counts the retries spent before giving up.
+    name the request, ``retries`` counts the retries spent before giving up, ``request_id``
+    is the server's id for the failed request (from its ``x-request-id`` header; quote it to
+    support), None when there was no response.
     """
 
     code: int | None = None
     #: The server's ``Retry-After`` advice in seconds, when the response carried one.
     retry_after: float | None = None
+    #: The server's id for the request that failed, when the response carried one.
+    request_id: str | None = None
 
     def __init__(
         self,
@@ -71,10 +75,12 @@ class ScaleException(Exception):
     def __str__(self) -> str:
         head = f"<Response [{self.code}]>" if self.code is not None else "<Response>"
         text = f"{head} {self.message}"
-        if self.method and self.path:
-            text += f" ({self.method} {self.path}"
-            text += f", after {self.retries} retries)" if self.retries else ")"
-        return text
+        notes = [f"{self.method} {self.path}"] if self.method and self.path else []
+        if self.retries and notes:
+            notes.append(f"after {self.retries} retries")
+        if self.request_id:
+            notes.append(f"request id {self.request_id}")
+        return f"{text} ({', '.join(notes)})" if notes else text
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"

@@ -6,7 +6,14 @@ exactly as they do for async callers. The public names are those of ``scale_asyn
 model that has helpers replaced by its sync twin, and no async-only names.
 """
 
-from scale_async import Paginator, RetryPolicy, Timeout, __version__, derive_unique_id
+from scale_async import (
+    Paginator,
+    RequestEvent,
+    RetryPolicy,
+    Timeout,
+    __version__,
+    derive_unique_id,
+)
 
 from . import (
     batches,
@@ -34,7 +41,15 @@ from .tasks import *
 from .teams import *
 from .training_tasks import *
 
-__all__ = ["Paginator", "RetryPolicy", "ScaleClient", "Timeout", "__version__", "derive_unique_id"]
+__all__ = [
+    "Paginator",
+    "RequestEvent",
+    "RetryPolicy",
+    "ScaleClient",
+    "Timeout",
+    "__version__",
+    "derive_unique_id",
+]
 __all__ += batches.__all__
 __all__ += bulk.__all__
 __all__ += evaluation_tasks.__all__

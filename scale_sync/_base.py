@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from scale_async import AsyncScaleClient
+from scale_async import AsyncScaleClient, RetryPolicy
 from scale_async._api.legacy import process_tasks_endpoint_args
 from scale_async._engine.core import HttpCore
+from scale_async._engine.http import TimeoutArg
 from scale_async._engine.model import AbsentKeysRaise
+from scale_async._engine.options import forget_cached_properties
 
 from ._convert import to_sync
 from ._portal import PortalRunner
@@ -30,6 +33,7 @@ class SyncClient(Generic[A]):
         self._runner = PortalRunner(
             on_fork=async_client._forget_connections, on_close=async_client.aclose
         )
+        self._owns_runner = True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._async.base_url}>"
@@ -53,9 +57,29 @@ class SyncClient(Generic[A]):
     def _to_sync(self, value: Any) -> Any:
         return to_sync(value, self._runner)
 
+    def with_options(
+        self: S,
+        *,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> S:
+        """A copy with other limits, on the same pool and loop thread (see the async client's).
+
+        Closing the copy leaves both to the client it came from.
+        """
+        clone = copy.copy(self)
+        forget_cached_properties(clone)
+        clone._async = self._async.with_options(
+            timeout=timeout, max_retries=max_retries, retry=retry
+        )
+        clone._owns_runner = False
+        return clone
+
     def close(self) -> None:
         """Close the connections and stop the event loop thread."""
-        self._runner.close()
+        if self._owns_runner:
+            self._runner.close()
 
     def __enter__(self: S) -> S:
         return self

@@ -19,7 +19,8 @@ from os import PathLike
 from scale_async import BatchStatusValue, TaskReviewStatusValue, TaskStatusValue, TaskTypeValue
 from scale_async._api.bulk import MetadataUpdates, Payloads, TaskRefs
 from scale_async._api.files import Readable
-from scale_async._engine.http import Cert, Proxies, Timeout, Transport, Verify
+from scale_async._engine.events import OnRequest
+from scale_async._engine.http import Cert, Proxies, TimeoutArg, Transport, Verify
 from scale_async._engine.jobs import Progress
 from scale_async._engine.pages import Paginator
 from scale_async._engine.retry import RetryPolicy
@@ -221,17 +222,22 @@ class ScaleClient(SyncClientBase):
     ``api_key`` defaults to ``$SCALE_API_KEY``; ``api_instance_url`` (which includes ``/v1``)
     to ``$SCALE_API_BASE_URL``, then ``https://api.scale.com/v1``. ``source`` is appended to
     the User-Agent. ``verify``, ``proxies`` and ``cert`` take the values ``requests`` takes
-    and apply to every request. ``timeout`` is seconds (or a ``Timeout``) per request phase;
-    no request waits forever. ``retry`` is the ``RetryPolicy``. ``max_connections`` bounds
+    and apply to every request. ``timeout`` is seconds for every request phase, a ``Timeout``
+    or an ``httpx.Timeout``; no request waits forever. ``retry`` is the ``RetryPolicy``;
+    ``max_retries`` overrides its count (as in openai's client). ``max_connections`` bounds
     both the pool and the requests in flight. ``transport`` replaces the HTTP transport
-    (for instance ``httpx.ASGITransport`` around the fake Scale API).
+    (for instance ``httpx.ASGITransport`` around the fake Scale API). ``on_request`` is called
+    with a ``RequestEvent`` (method, path, status, attempt, elapsed, request id) after every
+    attempt, for metrics. Retries are logged at INFO on the ``scale_async`` logger
+    (``SCALE_LOG=info`` or ``debug`` prints that log to stderr).
 
     ``client.api`` makes raw requests (``client.api.post_request(endpoint, body=...)``)
     on the same retries and errors, for endpoints without a method. ``client.v2`` is Scale's
     v2 API (``scale_async.v2``) with the same key and settings; its host is
     ``api_instance_url`` without the ``/v1``.
 
-    Use it as ``with ScaleClient() as client:`` or call ``close()``.
+    ``with_options(timeout=..., max_retries=...)`` gives a copy with other limits on the same
+    pool. Use it as ``with ScaleClient() as client:`` or call ``close()``.
     """
 
     def __init__(
@@ -243,12 +249,14 @@ class ScaleClient(SyncClientBase):
         proxies: Proxies = None,
         cert: Cert = None,
         *,
-        timeout: float | Timeout | None = None,
+        timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
-        super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+        super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
 
     @functools.cached_property
     def api(self) -> Api:
@@ -867,9 +875,11 @@ class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):
     sent as ``Authorization: Token <token>``; leave it None for a server without
     authentication or with public reads. The other arguments are those of the Scale AI
     client: ``source`` joins the User-Agent, ``verify``/``proxies``/``cert``
-    shape TLS and proxies, ``timeout`` bounds each request phase, ``retry`` is the
-    ``RetryPolicy``, ``max_connections`` bounds the pool and the requests in flight, and
-    ``transport`` replaces the HTTP transport (``FakeNGAScaleAPI().transport()`` in tests).
+    shape TLS and proxies, ``timeout`` bounds each request phase (seconds, a ``Timeout`` or
+    an ``httpx.Timeout``), ``retry`` is the ``RetryPolicy`` (``max_retries`` overrides its
+    count), ``max_connections`` bounds the pool and the requests in flight, and
+    ``transport`` replaces the HTTP transport (``FakeNGAScaleAPI().transport()`` in tests);
+    ``on_request`` is told about every attempt (a ``RequestEvent``).
 
     Errors are the Scale AI client's classes, with DRF's ``detail`` as the message: 400
     ``ScaleInvalidRequest``, 401 ``ScaleUnauthorized``, 403 ``ScaleForbidden``, 404
@@ -889,12 +899,14 @@ class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):
         verify: Verify = None,
         proxies: Proxies = None,
         cert: Cert = None,
-        timeout: float | Timeout | None = None,
+        timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
-        super().__init__(_async.nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_connections=max_connections, transport=transport))
+        super().__init__(_async.nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
 
     def list_batches(
         self,

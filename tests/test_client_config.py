@@ -61,8 +61,10 @@ def test_bad_max_connections_is_refused(value: object) -> None:
 
 
 def test_timeouts_default_and_override() -> None:
-    assert AsyncScaleClient("k")._session.settings.timeout == Timeout(10.0, 60.0, 60.0, 30.0)
-    assert AsyncScaleClient("k", timeout=5)._session.settings.timeout == Timeout(5, 5, 5, 5)
+    default = Timeout(connect=10.0, read=60.0, write=60.0, pool=30.0)
+    assert AsyncScaleClient("k")._session.settings.timeout == default
+    every = Timeout(connect=5, read=5, write=5, pool=5)
+    assert AsyncScaleClient("k", timeout=5)._session.settings.timeout == every
     with pytest.raises(ValueError, match="positive"):
         Timeout(read=float("inf"))
     with pytest.raises(ValueError, match="positive"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 
 from .._engine.core import HttpCore
+from .._engine.events import OnRequest
 from .._engine.http import (
     Auth,
     Cert,
     Proxies,
-    Timeout,
+    TimeoutArg,
     Transport,
     Verify,
 )
@@ -33,10 +34,12 @@ class ClientCore(HttpCore):
         proxies: Proxies = None,
         cert: Cert = None,
         *,
-        timeout: float | Timeout | None = None,
+        timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
         key = api_key or os.environ.get("SCALE_API_KEY")
         if not key:
@@ -54,6 +57,8 @@ class ClientCore(HttpCore):
             cert=cert,
             timeout=timeout,
             retry=retry,
+            max_retries=max_retries,
             max_connections=max_connections,
             transport=transport,
+            on_request=on_request,
         )

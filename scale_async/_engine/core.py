@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import weakref
 from typing import Any, TypeVar
 
 from .checks import require_int
-from .http import Auth, Cert, HttpSession, HttpSettings, Proxies, Timeout, Transport, Verify
+from .events import OnRequest, setup_logging
+from .http import (
+    Auth,
+    Cert,
+    HttpSession,
+    HttpSettings,
+    Proxies,
+    Timeout,
+    TimeoutArg,
+    Transport,
+    Verify,
+)
 from .model import Model
+from .options import forget_cached_properties, retry_policy
 from .redact import register, unregister
 from .requester import Call, Requester
 from .retry import RetryPolicy
@@ -40,14 +53,20 @@ class HttpCore:
         verify: Verify = None,
         proxies: Proxies = None,
         cert: Cert = None,
-        timeout: float | Timeout | None = None,
+        timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
+        setup_logging()
+        if on_request is not None and not callable(on_request):
+            raise TypeError(f"on_request must be callable, got {type(on_request).__name__}")
         require_int("max_connections", max_connections)
         self.base_url = base_url
-        self.retry = retry or RetryPolicy()
+        self.retry = retry_policy(retry, max_retries)
+        self._owns_pool = True
         settings = HttpSettings(
             auth=auth,
             user_agent=user_agent(source),
@@ -60,7 +79,9 @@ class HttpCore:
         )
         self._session = HttpSession(settings)
         secret = auth.secret if auth is not None else ""
-        self._requester = Requester(self._session, self.base_url, self.retry, secret)
+        self._requester = Requester(
+            self._session, self.base_url, self.retry, secret, on_request=on_request
+        )
         if secret:
             # Masked in every error, log record and CLI line while this client lives.
             register(secret)
@@ -71,12 +92,45 @@ class HttpCore:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    def with_options(
+        self: C,
+        *,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> C:
+        """A copy of this client with other limits, on the same connection pool.
+
+        For one slow call or one that must not retry, without a second pool: ``await
+        client.with_options(timeout=300, max_retries=0).get_tasks_count(...)``. What is not
+        given is kept; ``max_retries`` applies on top of ``retry``. The copy shares the pool
+        and the 429 pause with this client, and closing it leaves the pool open.
+        """
+        clone = copy.copy(self)
+        forget_cached_properties(clone)
+        clone.retry = retry_policy(retry if retry is not None else self.retry, max_retries)
+        own = self._requester.timeout
+        clone._requester = self._requester.derive(
+            retry=clone.retry, timeout=own if timeout is None else Timeout.of(timeout)
+        )
+        clone._owns_pool = False
+        secret = clone._requester._secret
+        if secret:
+            # The copy may outlive this client: its key stays masked while it lives.
+            register(secret)
+            weakref.finalize(clone, unregister, secret)
+        return clone
+
     async def aclose(self) -> None:
         """Close the connection pool. The client reopens one if it is used again.
 
         Calls still in flight (from other tasks, or other threads through the sync client)
-        end at once with ``ScaleClientClosed`` rather than on a closed connection.
+        end at once with ``ScaleClientClosed`` rather than on a closed connection; those of
+        copies made by ``with_options`` too. Closing a copy leaves the pool (and its calls) to
+        the client it came from.
         """
+        if not self._owns_pool:
+            return
         self._requester.in_flight.cancel_all()
         await self._session.aclose()
 

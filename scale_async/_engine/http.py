@@ -31,6 +31,7 @@ __all__ = [
     "Proxies",
     "RawResponse",
     "Timeout",
+    "TimeoutArg",
     "Transport",
     "TransportFailure",
     "Verify",
@@ -45,33 +46,84 @@ Verify: TypeAlias = "bool | str | ssl.SSLContext | None"
 Cert: TypeAlias = "str | tuple[str, str] | tuple[str, str, str] | None"
 
 
-@attrs.frozen
+#: What ``timeout=`` accepts: seconds for every phase, a ``Timeout`` or an ``httpx.Timeout``.
+TimeoutArg: TypeAlias = "float | Timeout | httpx.Timeout | None"
+
+_DEFAULT_TIMEOUTS = {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": 30.0}
+
+
+@attrs.frozen(init=False)
 class Timeout:
     """Per-phase time limits in seconds; none of them may be infinite.
 
-    ``pool`` bounds the wait for a free connection, which the client's own concurrency limit
-    keeps near zero.
+    As with ``httpx.Timeout``, ``Timeout(5)`` sets every phase to 5 s and ``Timeout(5,
+    connect=2)`` every phase but connect; a phase given neither way keeps its default (connect
+    10 s, read 60 s, write 60 s, pool 30 s). ``pool`` bounds the wait for a free connection,
+    which the client's own concurrency limit keeps near zero.
     """
 
-    connect: float = 10.0
-    read: float = 60.0
-    write: float = 60.0
-    pool: float = 30.0
+    connect: float
+    read: float
+    write: float
+    pool: float
+
+    def __init__(
+        self,
+        default: float | None = None,
+        *,
+        connect: float | None = None,
+        read: float | None = None,
+        write: float | None = None,
+        pool: float | None = None,
+    ) -> None:
+        given = {"connect": connect, "read": read, "write": write, "pool": pool}
+        chosen = {
+            name: value if value is not None else default if default is not None else fallback
+            for (name, value), fallback in zip(
+                given.items(), _DEFAULT_TIMEOUTS.values(), strict=True
+            )
+        }
+        self.__attrs_init__(**chosen)
 
     def __attrs_post_init__(self) -> None:
         for name in ("connect", "read", "write", "pool"):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and 0 < value < float("inf")):
+            if isinstance(value, bool) or not (
+                isinstance(value, int | float) and 0 < value < float("inf")
+            ):
                 raise ValueError(f"Timeout.{name} must be a positive number, got {value!r}")
 
     @classmethod
-    def of(cls, value: float | Timeout | None) -> Timeout:
-        """Normalise the ``timeout=`` argument: None means the defaults, a number every phase."""
+    def of(cls, value: TimeoutArg) -> Timeout:
+        """Normalise ``timeout=``: None means the defaults, a number every phase.
+
+        An ``httpx.Timeout`` is taken phase by phase; one that leaves a phase unlimited is
+        refused, since no request of this client may wait forever.
+        """
         if value is None:
             return cls()
         if isinstance(value, Timeout):
             return value
-        return cls(connect=value, read=value, write=value, pool=value)
+        if isinstance(value, httpx.Timeout):
+            phases = {"connect": value.connect, "read": value.read}
+            phases.update(write=value.write, pool=value.pool)
+            unlimited = [name for name, seconds in phases.items() if seconds is None]
+            if unlimited:
+                raise ValueError(
+                    f"timeout: this httpx.Timeout sets no {' or '.join(unlimited)} limit; "
+                    "every phase needs one, so that no request waits forever"
+                )
+            return cls(**phases)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(
+                "timeout must be seconds, a Timeout or an httpx.Timeout, "
+                f"got {type(value).__name__}"
+            )
+        return cls(value)
+
+    def as_httpx(self) -> httpx.Timeout:
+        """The same limits for httpx."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
 @attrs.frozen
@@ -277,7 +329,7 @@ def _open_client(settings: HttpSettings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         auth=basic,
         headers=headers,
-        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+        timeout=t.as_httpx(),
         limits=limits,
         transport=settings.transport or _make_transport(ctx, limits),
         mounts=mounts or None,
@@ -366,8 +418,12 @@ class HttpSession:
         files: Mapping[str, tuple[str, bytes]] | None = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: Timeout | None = None,  # noqa: ASYNC109 - httpx's per-request limits
     ) -> RawResponse:
-        """Send one request and read the whole response; no retries here."""
+        """Send one request and read the whole response; no retries here.
+
+        ``timeout`` replaces the pool's own limits for this request only.
+        """
         client, limiter = self._ensure_open()
         async with limiter:
             try:
@@ -379,6 +435,7 @@ class HttpSession:
                     files=files,
                     data=data,
                     headers=headers,
+                    timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout.as_httpx(),
                 )
             except httpx.TransportError as exc:
                 raise TransportFailure(_describe(exc), sent=not _provably_unsent(exc)) from exc

@@ -23,7 +23,8 @@ from ..exceptions import (
 )
 from .closing import InFlight
 from .errors import error_for_status, error_message
-from .http import HttpSession, RawResponse, TransportFailure
+from .events import OnRequest, RequestEvent, emit, log_retry, request_id
+from .http import HttpSession, RawResponse, Timeout, TransportFailure
 from .limits import PauseGate
 from .redact import chain_safe, redact
 from .retry import RetryPolicy, is_ambiguous, make_retrying, next_delay, parse_retry_after
@@ -72,16 +73,42 @@ class Requester:
     """Sends ``Call`` objects for a client: base URL, session, retry policy, key redaction."""
 
     def __init__(
-        self, session: HttpSession, base_url: str, retry: RetryPolicy, secret: str
+        self,
+        session: HttpSession,
+        base_url: str,
+        retry: RetryPolicy,
+        secret: str,
+        *,
+        timeout: Timeout | None = None,
+        gate: PauseGate | None = None,
+        in_flight: InFlight | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
         self.session = session
         self.base_url = base_url
         self.retry = retry
         self._secret = secret
+        #: Replaces the pool's limits for these requests (``with_options(timeout=...)``).
+        self.timeout = timeout
         #: Closed by a 429 for as long as the server asks: every request waits at it.
-        self.gate = PauseGate(retry.clock, retry.sleep)
-        #: The calls running now, cut by the client's ``aclose``.
-        self.in_flight = InFlight()
+        self.gate = gate if gate is not None else PauseGate(retry.clock, retry.sleep)
+        #: The calls running now, cut by the client's ``aclose`` (its copies' calls too).
+        self.in_flight = in_flight if in_flight is not None else InFlight()
+        #: Told about every attempt (method, path, status, attempt, elapsed).
+        self.on_request = on_request
+
+    def derive(self, *, retry: RetryPolicy, timeout: Timeout | None) -> Requester:
+        """A requester on the same pool, 429 pause and in-flight calls, with other limits."""
+        return Requester(
+            self.session,
+            self.base_url,
+            retry,
+            self._secret,
+            timeout=timeout,
+            gate=self.gate,
+            in_flight=self.in_flight,
+            on_request=self.on_request,
+        )
 
     def __repr__(self) -> str:
         return f"<Requester {self.base_url}>"
@@ -89,8 +116,13 @@ class Requester:
     async def call(self, call: Call) -> Any:
         """Perform ``call`` and return its decoded JSON (None for an empty body)."""
         attempts = _Attempts()
+        retrying = make_retrying(
+            self.retry,
+            replay_safe=call.replay_safe,
+            observe=log_retry(call.method, call.path, self.retry.max_retries),
+        )
         with self.in_flight.guard(call.method, call.path):
-            async for attempt in make_retrying(self.retry, replay_safe=call.replay_safe):
+            async for attempt in retrying:
                 with attempt:
                     return await self._attempt(call, attempts)
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
@@ -99,6 +131,7 @@ class Requester:
         await self.gate.wait()
         attempts.count += 1
         retries = attempts.count - 1
+        started = time.perf_counter()
         try:
             response = await self._send(call)
         except TransportFailure as failure:
@@ -109,11 +142,14 @@ class Requester:
                 path=call.path,
                 retries=retries,
             )
+            self._tell(call, attempts, started, None, None, exc.message)
             self._note_failure(call, attempts, exc)
             # Chain to the transport's own exception, which says the most.
             raise exc from chain_safe(failure.__cause__ or failure)
+        rid = request_id(response.headers)
+        self._tell(call, attempts, started, response.status, rid, None)
         if 200 <= response.status < 300:
-            return self._decode(call, response, retries)
+            return self._decode(call, response, retries, rid)
         if call.redirect and 300 <= response.status < 400 and response.headers.get("location"):
             return response.headers["location"]
         exc = error_for_status(
@@ -124,6 +160,7 @@ class Requester:
             retry_after=parse_retry_after(response.headers),
         )
         exc.retries = retries
+        exc.request_id = rid
         if isinstance(exc, ScaleTooManyRequests):
             self.gate.pause_for(
                 next_delay(self.retry, attempts.count, exc.retry_after, self.retry.random())
@@ -133,6 +170,21 @@ class Requester:
             return await call.recover()
         self._note_failure(call, attempts, exc)
         raise exc
+
+    def _tell(
+        self,
+        call: Call,
+        attempts: _Attempts,
+        started: float,
+        status: int | None,
+        rid: str | None,
+        error: str | None,
+    ) -> None:
+        if self.on_request is None:
+            return
+        elapsed = time.perf_counter() - started
+        event = RequestEvent(call.method, call.path, status, attempts.count, elapsed, rid, error)
+        emit(self.on_request, event)
 
     def _note_failure(self, call: Call, attempts: _Attempts, exc: ScaleException) -> None:
         attempts.ambiguous = attempts.ambiguous or is_ambiguous(exc)
@@ -155,6 +207,7 @@ class Requester:
             files=call.files,
             data=call.data,
             headers=headers,
+            timeout=self.timeout,
         )
         logger.debug(
             "%s %s -> %d in %.1f ms",
@@ -165,7 +218,7 @@ class Requester:
         )
         return response
 
-    def _decode(self, call: Call, response: RawResponse, retries: int) -> Any:
+    def _decode(self, call: Call, response: RawResponse, retries: int, rid: str | None) -> Any:
         if not response.content.strip():
             return None
         try:
@@ -174,13 +227,15 @@ class Requester:
             if call.allow_text:
                 return None
             snippet = self._redact(error_message(response.content))
-            raise ScaleInvalidResponse(
+            invalid = ScaleInvalidResponse(
                 f"response is not JSON: {snippet}",
                 response.status,
                 method=call.method,
                 path=call.path,
                 retries=retries,
-            ) from exc
+            )
+            invalid.request_id = rid
+            raise invalid from exc
 
     def _redact(self, text: str) -> str:
         return redact(text, (self._secret,)) if self._secret else redact(text)

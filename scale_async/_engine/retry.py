@@ -169,8 +169,13 @@ def should_retry(policy: RetryPolicy, exc: BaseException, *, replay_safe: bool) 
     return False
 
 
-def make_retrying(policy: RetryPolicy, *, replay_safe: bool) -> AsyncRetrying:
-    """A tenacity loop that applies ``policy`` to one request."""
+def make_retrying(
+    policy: RetryPolicy,
+    *,
+    replay_safe: bool,
+    observe: Callable[[RetryCallState], None] | None = None,
+) -> AsyncRetrying:
+    """A tenacity loop that applies ``policy`` to one request; ``observe`` sees each retry."""
     started = policy.clock()
 
     def retry(state: RetryCallState) -> bool:
@@ -191,6 +196,8 @@ def make_retrying(policy: RetryPolicy, *, replay_safe: bool) -> AsyncRetrying:
         return policy.clock() - started + upcoming > policy.deadline
 
     def before_sleep(state: RetryCallState) -> None:
+        if observe is not None:
+            observe(state)
         exc = state.outcome.exception() if state.outcome else None
         if policy.on_retry is not None and exc is not None:
             policy.on_retry(exc, state.upcoming_sleep or 0.0)

@@ -7,7 +7,8 @@ from typing import Any
 
 from .._engine.core import HttpCore
 from .._engine.cursors import CursorTrail
-from .._engine.http import Auth, Cert, Proxies, Timeout, Transport, Verify
+from .._engine.events import OnRequest
+from .._engine.http import Auth, Cert, Proxies, TimeoutArg, Transport, Verify
 from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
 from .._engine.retry import RetryPolicy
@@ -72,9 +73,11 @@ class AsyncNGAScaleClient(HttpCore):
     sent as ``Authorization: Token <token>``; leave it None for a server without
     authentication or with public reads. The other arguments are those of the Scale AI
     client: ``source`` joins the User-Agent, ``verify``/``proxies``/``cert``
-    shape TLS and proxies, ``timeout`` bounds each request phase, ``retry`` is the
-    ``RetryPolicy``, ``max_connections`` bounds the pool and the requests in flight, and
-    ``transport`` replaces the HTTP transport (``FakeNGAScaleAPI().transport()`` in tests).
+    shape TLS and proxies, ``timeout`` bounds each request phase (seconds, a ``Timeout`` or
+    an ``httpx.Timeout``), ``retry`` is the ``RetryPolicy`` (``max_retries`` overrides its
+    count), ``max_connections`` bounds the pool and the requests in flight, and
+    ``transport`` replaces the HTTP transport (``FakeNGAScaleAPI().transport()`` in tests);
+    ``on_request`` is told about every attempt (a ``RequestEvent``).
 
     Errors are the Scale AI client's classes, with DRF's ``detail`` as the message: 400
     ``ScaleInvalidRequest``, 401 ``ScaleUnauthorized``, 403 ``ScaleForbidden``, 404
@@ -94,10 +97,12 @@ class AsyncNGAScaleClient(HttpCore):
         verify: Verify = None,
         proxies: Proxies = None,
         cert: Cert = None,
-        timeout: float | Timeout | None = None,
+        timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         max_connections: int = 64,
         transport: Transport | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
         if token is not None and (not isinstance(token, str) or not token):
             raise ValueError("token must be a non-empty string, or None for no authentication")
@@ -110,8 +115,10 @@ class AsyncNGAScaleClient(HttpCore):
             cert=cert,
             timeout=timeout,
             retry=retry,
+            max_retries=max_retries,
             max_connections=max_connections,
             transport=transport,
+            on_request=on_request,
         )
 
     async def _page(self, query: Mapping[str, str | list[str]], page: int, size: int) -> BatchPage:

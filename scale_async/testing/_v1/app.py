@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import secrets
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -229,6 +230,8 @@ class FakeScaleAPI:
         head = request.segments[:1]
         if head == ["v1"]:
             reply = await self._serve_v1(request, send)
+            # Like a real API's, so that clients can report which request failed.
+            reply.headers.append((b"x-request-id", f"req_{secrets.token_hex(8)}".encode()))
         elif head == ["v2"]:
             reply = await self._serve_v2(request, send)
         elif head == ["_fake"]:
