@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 
+import httpx
 import pytest
 
 import scale_sync
@@ -16,6 +17,7 @@ from scale_async import (
     AsyncScaleClient,
     RequestEvent,
     RetryPolicy,
+    ScaleInvalidResponse,
     ScaleResourceNotFound,
     ScaleServiceUnavailable,
     ScaleTransportError,
@@ -193,3 +195,26 @@ def test_the_sync_client_takes_on_request_too() -> None:
     ) as client:
         client.projects()
     assert [(e.method, e.path, e.status) for e in events] == [("GET", "projects", 200)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>oops</html>",
+        b'{"status": "completed"}',
+        b'{"task_id": "t1", "callback_succeeded": "maybe"}',
+    ],
+)
+async def test_a_malformed_success_names_its_request_id(body: bytes) -> None:
+    """Not JSON, or JSON that is not a task: the error still says which request it was."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"x-request-id": "req_bad_body"})
+
+    async with AsyncScaleClient(
+        KEY, api_instance_url="http://scale.invalid/v1", transport=httpx.MockTransport(answer)
+    ) as client:
+        with pytest.raises(ScaleInvalidResponse) as info:
+            await client.get_task("t1")
+    assert info.value.request_id == "req_bad_body"
+    assert str(info.value).endswith("request id req_bad_body)")

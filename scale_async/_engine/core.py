@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from ..exceptions import ScaleInvalidResponse
 from .checks import require_int
-from .events import OnRequest, setup_logging
+from .events import OnRequest, last_request_id, setup_logging
 from .http import (
     Auth,
     Cert,
@@ -150,9 +153,22 @@ class HttpCore:
     async def _one(self, call: Call, cls: type[M]) -> M:
         """Perform ``call`` and build one ``cls`` bound to this client."""
         data = await self._call(call)
-        return structure(data, cls, client=self, method=call.method, path=call.path)
+        with _naming_the_request():
+            return structure(data, cls, client=self, method=call.method, path=call.path)
 
     async def _many(self, call: Call, cls: type[M]) -> list[M]:
         """Perform ``call`` and build a list of ``cls`` from the JSON array it returns."""
         data = await self._call(call)
-        return structure_list(data, cls, client=self, method=call.method, path=call.path)
+        with _naming_the_request():
+            return structure_list(data, cls, client=self, method=call.method, path=call.path)
+
+
+@contextmanager
+def _naming_the_request() -> Iterator[None]:
+    """A malformed body is reported with the id of the request that returned it."""
+    try:
+        yield
+    except ScaleInvalidResponse as exc:
+        if exc.request_id is None:
+            exc.request_id = last_request_id.get()
+        raise

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 
 import attrs
 from tenacity import RetryCallState
@@ -23,6 +24,7 @@ __all__ = [
     "OnRequest",
     "RequestEvent",
     "emit",
+    "last_request_id",
     "log_retry",
     "request_id",
     "setup_logging",
@@ -34,6 +36,11 @@ logger = logging.getLogger("scale_async")
 #: Scale's v1 docs nor the official SDK name one; ``x-request-id`` is the common spelling
 #: (and what the fake sends).
 REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+
+
+#: The request id of the last response the current task received: a body that turns out
+#: malformed after the requester returned it is still reported with its request's id.
+last_request_id: ContextVar[str | None] = ContextVar("scale_async_last_request_id", default=None)
 
 
 @attrs.frozen

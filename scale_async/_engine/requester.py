@@ -23,7 +23,7 @@ from ..exceptions import (
 )
 from .closing import InFlight
 from .errors import error_for_status, error_message
-from .events import OnRequest, RequestEvent, emit, log_retry, request_id
+from .events import OnRequest, RequestEvent, emit, last_request_id, log_retry, request_id
 from .http import HttpSession, RawResponse, Timeout, TransportFailure
 from .limits import PauseGate
 from .redact import chain_safe, redact
@@ -147,6 +147,7 @@ class Requester:
             # Chain to the transport's own exception, which says the most.
             raise exc from chain_safe(failure.__cause__ or failure)
         rid = request_id(response.headers)
+        last_request_id.set(rid)
         self._tell(call, attempts, started, response.status, rid, None)
         if 200 <= response.status < 300:
             return self._decode(call, response, retries, rid)
