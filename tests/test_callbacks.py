@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 import scale_sync
 import scale_sync.callbacks
-from scale_async import AsyncScaleClient, Task, TaskType
+from scale_async import AsyncScaleClient, ScaleResourceNotFound, Task, TaskType
 from scale_async.callbacks import TaskCallback, parse_callback
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
 
@@ -196,7 +196,7 @@ def test_the_sync_twin_binds_to_a_sync_client() -> None:
             body, {"scale-callback-auth": AUTH}, auth_key=AUTH, client=client
         )
         assert isinstance(event.task, scale_sync.Task)
-        with pytest.raises(scale_sync.ScaleResourceNotFound):
+        with pytest.raises(ScaleResourceNotFound):
             event.task.refresh()  # runs on the sync client: the fake has no task t1
     unbound = scale_sync.callbacks.parse_callback(body, auth_key=None)
     with pytest.raises(RuntimeError, match="not bound"):

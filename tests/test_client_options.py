@@ -231,9 +231,9 @@ def test_with_options_checks_its_arguments() -> None:
     ],
 )
 def test_with_options_has_the_same_parameters_on_every_client(
-    async_cls: type, sync_cls: type
+    async_cls: type[Any], sync_cls: type[Any]
 ) -> None:
-    def params(cls: type) -> list[tuple[str, object]]:
+    def params(cls: type[Any]) -> list[tuple[str, object]]:
         signature = inspect.signature(cls.with_options)
         return [(p.name, p.default) for p in signature.parameters.values()]
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import httpx
 import pytest
@@ -35,7 +36,7 @@ async def no_sleep(_: float) -> None:
 POLICY = RetryPolicy(sleep=no_sleep, random=lambda: 0.0, initial_delay=0.8)
 
 
-def client_on(fake: FakeScaleAPI, **kwargs: object) -> AsyncScaleClient:
+def client_on(fake: FakeScaleAPI, **kwargs: Any) -> AsyncScaleClient:
     kwargs.setdefault("retry", POLICY)
     return AsyncScaleClient(
         KEY, api_instance_url=IN_PROCESS_BASE_URL, transport=fake.transport(), **kwargs

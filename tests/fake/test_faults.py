@@ -162,7 +162,7 @@ def test_fault_config_rejects_bad_settings_at_construction() -> None:
 def test_enqueue_faults_refuses_a_misspelt_kind_at_the_call() -> None:
     fake = FakeScaleAPI()
     with pytest.raises(ValueError, match=r"'unavialable'; did you mean 'unavailable'\?"):
-        fake.enqueue_faults("rate_limited", "unavialable")
+        fake.enqueue_faults("rate_limited", "unavialable")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown fault kind"):
         fake.enqueue_faults(["unavailable"])  # type: ignore[arg-type]
     assert fake.queued_faults == []  # nothing half-queued
