@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from hatchling.builders.sdist import SdistBuilder
 from hatchling.builders.wheel import WheelBuilder
 
 if sys.version_info >= (3, 11):
@@ -47,6 +49,13 @@ def test_the_wheel_ships_the_mit_licence_and_the_module_entry(wheel: zipfile.Zip
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     assert "scale_async/__main__.py" in names
     assert _metadata(wheel)["License-Expression"] == ["MIT"]
+
+
+def test_the_sdist_ships_the_licence_and_the_changelog(tmp_path: Path) -> None:
+    (path,) = SdistBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    with tarfile.open(path) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"LICENSE", "CHANGELOG.md", "README.md", "scale_async/__main__.py"} <= names
 
 
 def test_the_metadata_names_each_supported_python_and_the_project_urls(
