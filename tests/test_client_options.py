@@ -34,7 +34,8 @@ class Recorder:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        body = {"task_id": "t1", "id": 1} if self.status == 200 else {"error": "busy"}
+        ok = {"task_id": "t1", "status": "pending", "id": 1}
+        body = ok if self.status == 200 else {"error": "busy"}
         return httpx.Response(self.status, json=body)
 
     def transport(self) -> httpx.MockTransport:
@@ -239,3 +240,20 @@ def test_with_options_has_the_same_parameters_on_every_client(
 
     assert params(async_cls) == params(sync_cls)
     assert [name for name, _ in params(async_cls)] == ["self", "timeout", "max_retries", "retry"]
+
+
+async def test_raw_requests_from_a_copy_use_the_copy_options() -> None:
+    """``client.api`` is cached per client: a copy gets its own, on the copy's limits."""
+    seen = Recorder(200)
+    async with AsyncScaleClient("k", api_instance_url=V1, transport=seen.transport()) as client:
+        await client.api.get_request("task/t1")  # caches the parent's client.api
+        await client.with_options(timeout=4).api.get_request("task/t1")
+    assert seen.timeouts == [phases(10, read=60, write=60, pool=30), phases(4)]
+
+
+def test_raw_requests_from_a_sync_copy_use_the_copy_options() -> None:
+    seen = Recorder(200)
+    with scale_sync.ScaleClient("k", api_instance_url=V1, transport=seen.transport()) as client:
+        client.api.get_request("task/t1")
+        client.with_options(timeout=4).api.get_request("task/t1")
+    assert seen.timeouts == [phases(10, read=60, write=60, pool=30), phases(4)]

@@ -106,7 +106,7 @@ def test_top_level_status_and_response_win_and_unknown_statuses_are_kept() -> No
     assert event.response == {"category": "dog"}
     assert event.task.response == {"category": "cat"}
     minimal = parse_callback({"task": task_json(status="error")}, auth_key=None)
-    assert (minimal.status, minimal.task_id) == (TaskStatus.Error, "6a1f00000000000000000001")
+    assert (minimal.status, minimal.task_id) == ("error", "6a1f00000000000000000001")
 
 
 @pytest.mark.parametrize(
