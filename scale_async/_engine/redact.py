@@ -35,8 +35,12 @@ MIN_SECRET = 4
 #: masks its own short secret in its own messages (``redact``'s ``extra``).
 MIN_REGISTERED = 8
 
-_lock = threading.Lock()
+# Re-entrant: a finalizer that garbage collection runs inside ``register`` takes it again.
+_lock = threading.RLock()
 _live: Counter[str] = Counter()
+#: Unregisters that arrived while this thread was already changing the registry.
+_pending: list[str] = []
+_busy = False
 _patterns: tuple[str, ...] = ()
 
 
@@ -80,20 +84,51 @@ def register(secret: str) -> None:
     if len(secret) < MIN_REGISTERED:
         return
     with _lock:
-        _live[secret] += 1
-        if _live[secret] == 1:
-            _rebuild()
+        _change(secret, +1)
 
 
 def unregister(secret: str) -> None:
-    """Undo one ``register``; the secret is forgotten when no client holds it any more."""
+    """Undo one ``register``; the secret is forgotten when no client holds it any more.
+
+    Clients call it from a ``weakref.finalize``, which the garbage collector may run in the
+    middle of ``register`` on the same thread (``_rebuild`` allocates). Then the lock is
+    already this thread's, and the change waits in ``_pending`` for that call to apply.
+    """
     with _lock:
-        if _live[secret] <= 0:
+        if _busy:
+            _pending.append(secret)
             return
-        _live[secret] -= 1
-        if _live[secret] == 0:
-            del _live[secret]
-            _rebuild()
+        _change(secret, -1)
+
+
+def _count(secret: str, delta: int) -> bool:
+    """Apply one register (+1) or unregister (-1); True when the set of secrets changed."""
+    if delta > 0:
+        _live[secret] += 1
+        return _live[secret] == 1
+    if _live[secret] <= 0:
+        _live.pop(secret, None)
+        return False
+    _live[secret] -= 1
+    if _live[secret] == 0:
+        del _live[secret]
+        return True
+    return False
+
+
+def _change(secret: str, delta: int) -> None:
+    global _busy
+    _busy = True
+    try:
+        changed = _count(secret, delta)
+        while changed or _pending:
+            while _pending:
+                changed = _count(_pending.pop(), -1) or changed
+            if changed:
+                _rebuild()  # may collect garbage, and so queue more in _pending
+                changed = False
+    finally:
+        _busy = False
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:
