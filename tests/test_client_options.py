@@ -257,3 +257,25 @@ def test_raw_requests_from_a_sync_copy_use_the_copy_options() -> None:
         client.api.get_request("task/t1")
         client.with_options(timeout=4).api.get_request("task/t1")
     assert seen.timeouts == [phases(10, read=60, write=60, pool=30), phases(4)]
+
+
+async def test_a_copy_reaches_v2_on_the_same_v2_pool_with_the_copy_limits() -> None:
+    events: list[Any] = []
+    client = AsyncScaleClient("k", api_instance_url=V1, on_request=events.append)
+    quick = client.with_options(timeout=4, max_retries=0)
+    assert quick.v2 is not client.v2
+    assert quick.v2._session is client.v2._session  # one v2 pool, the parent's
+    assert quick.v2._requester.timeout == Timeout(4)
+    assert quick.v2.retry.max_retries == 0
+    assert client.v2._requester.timeout is None
+    assert client.v2._requester.on_request is not None  # v2 calls are observed too
+    await quick.aclose()
+    await client.aclose()
+
+
+def test_a_sync_copy_reaches_v2_through_the_copy() -> None:
+    with scale_sync.ScaleClient("k", api_instance_url=V1) as client:
+        quick = client.with_options(timeout=4)
+        assert quick.v2._async is quick.async_client.v2
+        assert quick.v2._async._requester.timeout == Timeout(4)
+        assert client.v2._async._requester.timeout is None

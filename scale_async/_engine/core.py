@@ -117,12 +117,23 @@ class HttpCore:
             retry=clone.retry, timeout=own if timeout is None else Timeout.of(timeout)
         )
         clone._owns_pool = False
+        self._copy_parts(clone, timeout=timeout, max_retries=max_retries, retry=retry)
         secret = clone._requester._secret
         if secret:
             # The copy may outlive this client: its key stays masked while it lives.
             register(secret)
             weakref.finalize(clone, unregister, secret)
         return clone
+
+    def _copy_parts(
+        self,
+        clone: HttpCore,
+        *,
+        timeout: TimeoutArg,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+    ) -> None:
+        """Give ``clone`` copies of the clients this one holds (``v2`` overrides it)."""
 
     async def aclose(self) -> None:
         """Close the connection pool. The client reopens one if it is used again.

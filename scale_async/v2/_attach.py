@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from .._api.base import ClientCore
+from .._engine.core import HttpCore
+from .._engine.http import TimeoutArg
 from .._engine.pagination import AsyncPageIterator
+from .._engine.retry import RetryPolicy
 from ._client import AsyncV2Client
 from ._enums import ExpandableEnumTask, Option
 from ._enums import TaskStatus as V2TaskStatus
@@ -60,6 +63,21 @@ class V2Attachment(ClientCore):
             opts,
             prefetch=prefetch,
             partitions=partitions,
+        )
+
+    def _copy_parts(
+        self,
+        clone: HttpCore,
+        *,
+        timeout: TimeoutArg,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+    ) -> None:
+        # A with_options copy's v2 is a copy of this client's: same v2 pool, same limits.
+        super()._copy_parts(clone, timeout=timeout, max_retries=max_retries, retry=retry)
+        assert isinstance(clone, V2Attachment)
+        clone._v2_client = self.v2.with_options(
+            timeout=timeout, max_retries=max_retries, retry=retry
         )
 
     async def aclose(self) -> None:

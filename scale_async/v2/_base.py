@@ -40,6 +40,7 @@ class V2Core(HttpCore):
             retry=parent.retry,
             max_connections=settings.max_connections,
             transport=settings.transport,
+            on_request=parent._requester.on_request,
         )
         # The User-Agent too is the parent's (it carries the parent's ``source``).
         self._session.settings = attrs.evolve(

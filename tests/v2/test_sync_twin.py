@@ -23,7 +23,8 @@ SYNC = scale_sync.v2.V2Client
 METHODS = sorted(
     name
     for name, _ in inspect.getmembers(ASYNC, inspect.isfunction)
-    if not name.startswith("_") and name != "aclose"
+    # aclose and with_options are the client's own (client.with_options(...).v2 is the copy).
+    if not name.startswith("_") and name not in ("aclose", "with_options")
 )
 
 
