@@ -185,3 +185,26 @@ def test_fault_settings_must_be_a_fault_config() -> None:
     with pytest.raises(TypeError, match="FaultConfig"):
         fake.configure(faults={"rate_limited": 0.5})  # type: ignore[arg-type]
     assert fake.faults == FaultConfig()
+
+
+def test_settle_turns_only_a_success_into_the_commit_then_fail_fault() -> None:
+    from scale_async.testing._asgi import Reply
+
+    fake = FakeScaleAPI()
+    assert fake._settle("commit_then_fail", Reply(200, {"ok": True})).status == 500
+    assert fake._settle("commit_then_fail", Reply(409, {})).status == 409
+    assert fake._settle(None, Reply(200, {})).status == 200
+    assert fake.stats.faults_by_kind == {"commit_then_fail": 1}
+    assert fake.stats.responses_by_status == {"500": 1, "409": 1, "200": 1}
+
+
+async def test_draw_fault_answers_v1_and_v2_alike() -> None:
+    fake = FakeScaleAPI()
+    fake.enqueue_faults("unavailable", "unavailable")
+    async with fake.client("test_k") as api:
+        v1 = await api.get("/projects")
+        v2 = await api.get("/v2/projects")
+    assert v1.status_code == v2.status_code == 503
+    assert v1.json() == v2.json()
+    assert fake.stats.faults_by_kind == {"unavailable": 2}
+    assert fake.stats.requests_served == 2

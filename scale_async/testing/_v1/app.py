@@ -264,19 +264,9 @@ class FakeScaleAPI:
     async def _serve_v1(self, request: Request, send: Send) -> Reply:
         matched = ROUTES.match(request.method, request.segments[1:])
         creates_task = matched is not None and matched[0].creates_task
-        with self._lock:
-            self._world.stats.requests_served += 1
-            fault, delay = self._plan.draw(creates_task)
-        if delay > 0:
-            await anyio.sleep(delay)
-        if fault is not None and fault != "commit_then_fail":
-            with self._lock:
-                self._world.stats.count_fault(fault)
-                if fault != "drop_connection":
-                    self._world.stats.count_response(STATUS_OF[fault])
-            if fault == "drop_connection":
-                await drop_connection(send)
-            return self._fault_reply(fault)
+        fault, early = await self._draw_fault(creates_task, send)
+        if early is not None:
+            return early
         with self._lock:
             world = self._world
             try:
@@ -287,11 +277,7 @@ class FakeScaleAPI:
                 reply = route.handler(Ctx(world, account), request)
             except ApiError as exc:
                 reply = Reply(exc.status, exc.body())
-            if fault == "commit_then_fail" and reply.status == 200:
-                world.stats.count_fault(fault)
-                reply = self._fault_reply(fault)
-            world.stats.count_response(reply.status)
-        return reply
+            return self._settle(fault, reply)
 
     def _serve_v2_control(self, request: Request) -> Reply:
         parts = request.segments[2:]
@@ -308,29 +294,49 @@ class FakeScaleAPI:
     async def _serve_v2(self, request: Request, send: Send) -> Reply:
         """A v2 request: the same latency, faults and keys as v1, then the v2 routes."""
         creates_task = v2.creates_task(request)
-        with self._lock:
-            self._world.stats.requests_served += 1
-            fault, delay = self._plan.draw(creates_task)
-        if delay > 0:
-            await anyio.sleep(delay)
-        if fault is not None and fault != "commit_then_fail":
-            with self._lock:
-                self._world.stats.count_fault(fault)
-                if fault != "drop_connection":
-                    self._world.stats.count_response(STATUS_OF[fault])
-            if fault == "drop_connection":
-                await drop_connection(send)
-            return self._fault_reply(fault)
+        fault, early = await self._draw_fault(creates_task, send)
+        if early is not None:
+            return early
         with self._lock:
             try:
                 account = self._authenticate(request, self._world)
                 reply = v2.answer(self._v2, account.key, account.mode, request)
             except ApiError as exc:
                 reply = Reply(exc.status, exc.body())
-            if fault == "commit_then_fail" and reply.status == 200:
-                self._world.stats.count_fault(fault)
-                reply = self._fault_reply(fault)
-            self._world.stats.count_response(reply.status)
+            return self._settle(fault, reply)
+
+    async def _draw_fault(
+        self, creates_task: bool, send: Send
+    ) -> tuple[FaultKind | None, Reply | None]:
+        """Count the request, wait its latency and draw its fault, v1 and v2 alike.
+
+        A fault that stands in for the answer comes back as the reply to send at once;
+        ``commit_then_fail`` comes back alone, for ``_settle`` after the handler ran.
+        """
+        with self._lock:
+            self._world.stats.requests_served += 1
+            fault, delay = self._plan.draw(creates_task)
+        if delay > 0:
+            await anyio.sleep(delay)
+        if fault is None or fault == "commit_then_fail":
+            return fault, None
+        with self._lock:
+            self._world.stats.count_fault(fault)
+            if fault != "drop_connection":
+                self._world.stats.count_response(STATUS_OF[fault])
+        if fault == "drop_connection":
+            await drop_connection(send)
+        return fault, self._fault_reply(fault)
+
+    def _settle(self, fault: FaultKind | None, reply: Reply) -> Reply:
+        """The handler's reply, or (``commit_then_fail`` on a success) the fault's; counted.
+
+        Called under the lock, right after the handler, so the commit and the count agree.
+        """
+        if fault == "commit_then_fail" and reply.status == 200:
+            self._world.stats.count_fault(fault)
+            reply = self._fault_reply(fault)
+        self._world.stats.count_response(reply.status)
         return reply
 
     def _fault_reply(self, fault: FaultKind) -> Reply:
