@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic
+from typing import Any, ClassVar, Generic, Protocol
 
 import attrs
 from typing_extensions import TypeVar
@@ -96,13 +96,16 @@ class UpdatedTask(_TaskOutcome[T]):
     """A task this job changed, as the server returned it."""
 
 
-F = TypeVar("F", FailedItem, TaskFailure)
+class _Failure(Protocol):
+    """What every failed outcome carries, whatever it names its item by."""
+
+    @property
+    def error(self) -> BaseException: ...
 
 
-def _name(failure: FailedItem | TaskFailure) -> str:
-    if isinstance(failure, FailedItem):
-        return f"input {failure.index}"
-    return f"task {failure.task_id}"
+#: A result's failure class: ``FailedItem``, ``TaskFailure``, or a product's own (v2's
+#: ``BatchFailure``), so that every bulk result stands on this one base.
+F = TypeVar("F", bound=_Failure)
 
 
 @attrs.define(kw_only=True)
@@ -132,9 +135,17 @@ class BulkResult(Generic[F]):
             first = self.failed[0]
             raise BulkError(
                 f"{len(self.failed)} of {self.total} {self._noun} failed; first, "
-                f"{_name(first)}: {first.error}",
+                f"{self._label(first)}: {first.error}",
                 self,
             )
+
+    def _label(self, failure: F) -> str:
+        """How the ``raise_for_errors`` message names a failed item; a product may override."""
+        if isinstance(failure, FailedItem):
+            return f"input {failure.index}"
+        if isinstance(failure, TaskFailure):
+            return f"task {failure.task_id}"
+        return repr(failure)
 
     def _add(self, item: object) -> None:
         for cls, name in self._outcomes:

@@ -17,7 +17,7 @@ import attrs
 
 from .._engine.jobs import BulkStream, Job, Progress
 from .._engine.limits import RateLimiter
-from ..bulk import BulkError, BulkResult, FailedItem, JobStopped
+from ..bulk import BulkResult, FailedItem, JobStopped
 from ..exceptions import ScaleForbidden, ScaleUnauthorized
 from ._listing import V2Listing
 from ._requests import BatchOperationRequest, CreateChatTaskRequest, request_body
@@ -90,27 +90,16 @@ class BatchFailure:
 
 
 @attrs.define(kw_only=True)
-class BatchActionsResult:
+class BatchActionsResult(BulkResult[BatchFailure]):
     """Every batch of a bulk batch operation: done or failed."""
 
     done: list[BatchDone] = attrs.field(factory=list)
-    failed: list[BatchFailure] = attrs.field(factory=list)
-    stopped_early: BaseException | None = None
 
-    @property
-    def total(self) -> int:
-        """Batches accounted for."""
-        return len(self.done) + len(self.failed)
+    _outcomes = ((BatchDone, "done"), (BatchFailure, "failed"))
+    _noun = "batches"
 
-    def raise_for_errors(self) -> None:
-        """Raise ``BulkError`` if the operation failed on any batch."""
-        if self.failed:
-            first = self.failed[0]
-            raise BulkError(
-                f"{len(self.failed)} of {self.total} batches failed; first, {first.batch}: "
-                f"{first.error}",
-                self,
-            )
+    def _label(self, failure: BatchFailure) -> str:
+        return failure.batch
 
 
 def _fatal(result: Any, stop_on_error: bool) -> BaseException | None:
@@ -284,7 +273,7 @@ class V2Bulk(V2Listing):
         result = BatchActionsResult()
 
         async def collect(item: BatchDone | BatchFailure) -> None:
-            (result.done if isinstance(item, BatchDone) else result.failed).append(item)  # type: ignore[arg-type]
+            result._add(item)
 
         result.stopped_early = await job.run(batches, collect)
         return result
