@@ -99,6 +99,10 @@ def _with_each(refs: TaskRefs, value: Any) -> Any:
     return ((ref, value) for ref in refs)
 
 
+#: What a bulk create method takes that its job does not: the client and the inputs.
+_NOT_JOB_ARGS = ("self", "payloads")
+
+
 class BulkAPI(TasksAPI):
     """Many tasks at once: bounded concurrency, shared rate-limit pauses, per-item results."""
 
@@ -265,16 +269,8 @@ class BulkAPI(TasksAPI):
         ``rate_limit`` caps task creations per second. ``progress`` is called with a
         ``Progress`` after each input. The result lists are in input order.
         """
-        job = self._create_job(
-            task_type,
-            project=project,
-            batch=batch,
-            concurrency=concurrency,
-            namespace=namespace,
-            stop_on_error=stop_on_error,
-            rate_limit=rate_limit,
-            progress=progress,
-        )
+        # The parameters but ``payloads`` are exactly _create_job's; pass them on as they came.
+        job = self._create_job(**{k: v for k, v in locals().items() if k not in _NOT_JOB_ARGS})
         return await self._collect(job, payloads, BulkCreateResult())
 
     def stream_create_tasks(
@@ -298,16 +294,8 @@ class BulkAPI(TasksAPI):
         From async code, use it as a block: ``async with client.stream_create_tasks(...) as
         results: async for r in results``.
         """
-        job = self._create_job(
-            task_type,
-            project=project,
-            batch=batch,
-            concurrency=concurrency,
-            namespace=namespace,
-            stop_on_error=stop_on_error,
-            rate_limit=rate_limit,
-            progress=progress,
-        )
+        # The parameters but ``payloads`` are exactly _create_job's; pass them on as they came.
+        job = self._create_job(**{k: v for k, v in locals().items() if k not in _NOT_JOB_ARGS})
 
         def run(emit: Callable[[CreateResult], Awaitable[None]]) -> Awaitable[object]:
             return job.run(payloads, emit)

@@ -258,29 +258,14 @@ class TasksAPI(ClientCore):
         From async code, prefetching needs a block whose end cancels the fetching:
         ``async with client.get_tasks(...) as tasks: async for task in tasks``.
         """
+        # The filters are exactly tasks_query's parameters; pass them on as they came.
+        filters = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
         if not project_name and not batch_name:
             raise ValueError(PROJECT_OR_BATCH)
         require_int("partitions", partitions)
         if partitions > 1 and limited_response:
             raise ValueError("partitions need created_at, which limited_response leaves out")
-        query = tasks_query(
-            project_name=project_name,
-            batch_name=batch_name,
-            task_type=task_type,
-            status=status,
-            review_status=review_status,
-            unique_id=unique_id,
-            completed_after=completed_after,
-            completed_before=completed_before,
-            updated_after=updated_after,
-            updated_before=updated_before,
-            created_after=created_after,
-            created_before=created_before,
-            tags=tags,
-            include_attachment_url=include_attachment_url,
-            limited_response=limited_response,
-            limit=limit,
-        )
+        query = tasks_query(**filters)
 
         trail = CursorTrail("next_token", method="GET", path="tasks")
 

@@ -50,20 +50,8 @@ class V2Attachment(ClientCore):
         ``partitions`` walks that many ``completed_at`` windows at once (with
         ``status="completed"``); each task still comes exactly once.
         """
-        return self.v2.iter_tasks(
-            project_id,
-            project_name,
-            batch_id,
-            batch_name,
-            status,
-            completed_after,
-            completed_before,
-            limit,
-            expand,
-            opts,
-            prefetch=prefetch,
-            partitions=partitions,
-        )
+        # The parameters are exactly iter_tasks's; pass them on as they came.
+        return self.v2.iter_tasks(**{k: v for k, v in locals().items() if k != "self"})
 
     def _copy_parts(
         self,

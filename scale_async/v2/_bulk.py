@@ -120,8 +120,11 @@ class V2Bulk(V2Listing):
 
     def _chat_job(
         self,
-        defaults: dict[str, str | None],
         *,
+        project_id: str | None,
+        project_name: str | None,
+        batch_id: str | None,
+        batch_name: str | None,
         concurrency: int,
         stop_on_error: bool,
         rate_limit: float | None,
@@ -130,6 +133,12 @@ class V2Bulk(V2Listing):
         limiter = (
             RateLimiter(rate_limit, self.retry.clock, self.retry.sleep) if rate_limit else None
         )
+        defaults = {
+            "project_id": project_id,
+            "project_name": project_name,
+            "batch_id": batch_id,
+            "batch_name": batch_name,
+        }
         filled = {key: value for key, value in defaults.items() if value}
 
         async def handle(index: int, payload: Any) -> CreatedChatTask | FailedItem:
@@ -176,18 +185,8 @@ class V2Bulk(V2Listing):
         object); the project and batch arguments fill in what a payload lacks. Payloads are
         read lazily. Not idempotent: v2 has no field for it, so a re-run creates again.
         """
-        job = self._chat_job(
-            {
-                "project_id": project_id,
-                "project_name": project_name,
-                "batch_id": batch_id,
-                "batch_name": batch_name,
-            },
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            rate_limit=rate_limit,
-            progress=progress,
-        )
+        # The parameters but ``payloads`` are exactly _chat_job's; pass them on as they came.
+        job = self._chat_job(**{k: v for k, v in locals().items() if k not in ("self", "payloads")})
         result = ChatTasksResult()
 
         async def collect(item: CreatedChatTask | FailedItem) -> None:
@@ -211,18 +210,8 @@ class V2Bulk(V2Listing):
         progress: Callable[[Progress], object] | None = None,
     ) -> BulkStream[CreatedChatTask | FailedItem]:
         """``create_chat_tasks``, yielding each input's result as soon as it is known."""
-        job = self._chat_job(
-            {
-                "project_id": project_id,
-                "project_name": project_name,
-                "batch_id": batch_id,
-                "batch_name": batch_name,
-            },
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            rate_limit=rate_limit,
-            progress=progress,
-        )
+        # The parameters but ``payloads`` are exactly _chat_job's; pass them on as they came.
+        job = self._chat_job(**{k: v for k, v in locals().items() if k not in ("self", "payloads")})
 
         def run(
             emit: Callable[[CreatedChatTask | FailedItem], Awaitable[None]],

@@ -1,0 +1,39 @@
+"""Methods that pass their ``locals()`` on must keep the same parameters as what they call."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from scale_async import AsyncScaleClient
+from scale_async._api.wire import tasks_query
+from scale_async.v2._client import AsyncV2Client
+
+
+def names(func: Callable[..., Any], *drop: str) -> list[str]:
+    return [name for name in inspect.signature(func).parameters if name not in ("self", *drop)]
+
+
+@pytest.mark.parametrize(
+    ("caller", "callee", "drop"),
+    [
+        (AsyncScaleClient.create_tasks, AsyncScaleClient._create_job, ("payloads",)),
+        (AsyncScaleClient.stream_create_tasks, AsyncScaleClient._create_job, ("payloads",)),
+        (AsyncV2Client.create_chat_tasks, AsyncV2Client._chat_job, ("payloads",)),
+        (AsyncV2Client.stream_create_chat_tasks, AsyncV2Client._chat_job, ("payloads",)),
+        (AsyncScaleClient.get_tasks, tasks_query, ("prefetch", "partitions")),
+        (AsyncScaleClient.get_tasks_count, tasks_query, ()),
+        (AsyncScaleClient.v2_get_tasks, AsyncV2Client.iter_tasks, ()),
+    ],
+)
+def test_a_forwarding_method_takes_what_it_forwards(
+    caller: Callable[..., Any], callee: Callable[..., Any], drop: tuple[str, ...]
+) -> None:
+    forwarded = names(caller, *drop)
+    accepted = names(callee)
+    assert set(forwarded) <= set(accepted), set(forwarded) - set(accepted)
+    if caller is not AsyncScaleClient.get_tasks_count:  # count has no limit: it sends limit=1
+        assert set(forwarded) == set(accepted)
