@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .._asgi import Reply, Request
 from .._clock import format_ms
@@ -11,6 +12,15 @@ from . import queries as q
 from .paging import page
 from .routes import ROUTES, Ctx, _options, _project_id, _task_key
 from .world import V2DatasetDelivery, V2DatasetTask, V2Delivery
+
+D = TypeVar("D", V2Delivery, V2DatasetDelivery)
+
+
+def _deliveries_reply(req: Request, deliveries: list[D], to_json: Callable[[D], Any]) -> Reply:
+    """A listing of project or dataset deliveries: those delivered within the query's window."""
+    after, before = q.moment(req.query, "delivered_after"), q.moment(req.query, "delivered_before")
+    kept = [to_json(d) for d in deliveries if q.between(d.delivered_ms, after, before)]
+    return Reply(200, {"deliveries": kept})
 
 
 def _delivery(ctx: Ctx, req: Request) -> V2Delivery:
@@ -33,14 +43,11 @@ def _get_deliveries(ctx: Ctx, req: Request) -> Reply:
     project_id = _project_id(
         ctx, q.text(req.query, "project_id"), q.text(req.query, "project_name")
     )
-    after, before = q.moment(req.query, "delivered_after"), q.moment(req.query, "delivered_before")
-    deliveries = [
-        ctx.world.delivery_json(ctx.account, d, expand)
-        for d in ctx.account.deliveries.values()
-        if (project_id is None or d.project_id == project_id)
-        and q.between(d.delivered_ms, after, before)
-    ]
-    return Reply(200, {"deliveries": deliveries})
+    return _deliveries_reply(
+        req,
+        [d for d in ctx.account.deliveries.values() if project_id in (None, d.project_id)],
+        lambda d: ctx.world.delivery_json(ctx.account, d, expand),
+    )
 
 
 @ROUTES.add("GET", "delivery")
@@ -139,14 +146,11 @@ def _get_dataset_deliveries(ctx: Ctx, req: Request) -> Reply:
     dataset_id = q.text(req.query, "dataset_id")
     if dataset_id is not None and dataset_id not in ctx.account.datasets:
         raise ApiError(404, f"Dataset {dataset_id} not found")
-    after, before = q.moment(req.query, "delivered_after"), q.moment(req.query, "delivered_before")
-    deliveries = [
-        ctx.world.dataset_delivery_json(ctx.account, d, expand)
-        for d in ctx.account.dataset_deliveries.values()
-        if (dataset_id is None or d.dataset_id == dataset_id)
-        and q.between(d.delivered_ms, after, before)
-    ]
-    return Reply(200, {"deliveries": deliveries})
+    return _deliveries_reply(
+        req,
+        [d for d in ctx.account.dataset_deliveries.values() if dataset_id in (None, d.dataset_id)],
+        lambda d: ctx.world.dataset_delivery_json(ctx.account, d, expand),
+    )
 
 
 @ROUTES.add("GET", "datasets/delivery")
