@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, Generic, Protocol
 
 import attrs
-from typing_extensions import TypeVar
+from typing_extensions import Self, TypeVar
 
-from ._engine.jobs import Progress
+from ._engine.jobs import Job, Progress
 from .exceptions import ScaleException
 from .tasks import TaskFields
 
@@ -156,6 +156,16 @@ class BulkResult(Generic[F]):
 
     def _finish(self) -> None:
         """Put every list in input order (results arrive in completion order)."""
+
+    async def _run(self, job: Job[Any, Any], source: Any) -> Self:
+        """Run ``job`` over ``source`` with every outcome going into this result, in order."""
+
+        async def collect(item: Any) -> None:
+            self._add(item)
+
+        self.stopped_early = await job.run(source, collect)
+        self._finish()
+        return self
 
 
 @attrs.define(kw_only=True)

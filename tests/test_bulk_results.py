@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from scale_async.bulk import BulkCancelResult, BulkError, SkippedTask, TaskFailure
@@ -41,3 +43,38 @@ def test_no_failure_raises_nothing() -> None:
     result._add(BatchDone(batch="b1", result=None))
     result.raise_for_errors()
     assert result.failed == []
+
+
+class _Job:
+    """A stand-in for the engine's Job: emits its outcomes out of order, then stops early."""
+
+    def __init__(self, outcomes: list[object], stopped: BaseException | None) -> None:
+        self.outcomes, self.stopped = outcomes, stopped
+        self.source: object = None
+
+    async def run(self, source: object, emit: Any) -> BaseException | None:
+        self.source = source
+        for outcome in self.outcomes:
+            await emit(outcome)
+        return self.stopped
+
+
+async def test_run_collects_every_outcome_in_input_order_and_why_it_stopped() -> None:
+    from scale_async.bulk import BulkCreateResult, CreatedTask, FailedItem
+
+    stop = RuntimeError("bad key")
+    job = _Job(
+        [
+            FailedItem(index=2, payload={"p": 2}, error=ValueError("x")),
+            CreatedTask(index=1, task=cast(Any, "t1"), unique_id="u1"),
+            CreatedTask(index=0, task=cast(Any, "t0"), unique_id="u0"),
+        ],
+        stop,
+    )
+    result: BulkCreateResult[Any] = BulkCreateResult()
+    returned = await result._run(job, ["in"])  # type: ignore[arg-type]
+    assert returned is result
+    assert job.source == ["in"]
+    assert [item.index for item in result.succeeded] == [0, 1]
+    assert [item.index for item in result.failed] == [2]
+    assert result.stopped_early is stop

@@ -15,7 +15,6 @@ from .._engine.retry import backoff_delay
 from ..bulk import (
     BulkCancelResult,
     BulkCreateResult,
-    BulkResult,
     BulkUpdateResult,
     CancelledTask,
     CreatedTask,
@@ -48,7 +47,6 @@ MetadataUpdates: TypeAlias = (
     | AsyncIterable[tuple[str | TaskFields, dict[str, Any]]]
 )
 R = TypeVar("R")
-B = TypeVar("B", bound=BulkResult[Any])
 
 CreateResult = CreatedTask[Task] | FailedItem
 CancelResult = CancelledTask[Task] | SkippedTask | TaskFailure
@@ -126,17 +124,6 @@ class BulkAPI(TasksAPI):
             progress=progress,
             clock=self.retry.clock,
         )
-
-    @staticmethod
-    async def _collect(job: Job[Any, Any], source: Any, result: B) -> B:
-        """Run ``job`` over ``source`` with every outcome going into ``result``."""
-
-        async def collect(item: Any) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(source, collect)
-        result._finish()
-        return result
 
     def _create_job(
         self,
@@ -271,7 +258,7 @@ class BulkAPI(TasksAPI):
         """
         # The parameters but ``payloads`` are exactly _create_job's; pass them on as they came.
         job = self._create_job(**{k: v for k, v in locals().items() if k not in _NOT_JOB_ARGS})
-        return await self._collect(job, payloads, BulkCreateResult())
+        return await BulkCreateResult()._run(job, payloads)
 
     def stream_create_tasks(
         self,
@@ -363,7 +350,7 @@ class BulkAPI(TasksAPI):
             stop_on_error=stop_on_error,
             progress=progress,
         )
-        return await self._collect(job, tasks, BulkCancelResult())
+        return await BulkCancelResult()._run(job, tasks)
 
     async def cancel_batch(
         self,
@@ -415,7 +402,7 @@ class BulkAPI(TasksAPI):
             concurrency=concurrency,
             progress=progress,
         )
-        return await self._collect(job, items, BulkUpdateResult())
+        return await BulkUpdateResult()._run(job, items)
 
     async def add_tasks_tags(
         self,

@@ -187,14 +187,7 @@ class V2Bulk(V2Listing):
         """
         # The parameters but ``payloads`` are exactly _chat_job's; pass them on as they came.
         job = self._chat_job(**{k: v for k, v in locals().items() if k not in ("self", "payloads")})
-        result = ChatTasksResult()
-
-        async def collect(item: CreatedChatTask | FailedItem) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(payloads, collect)
-        result._finish()
-        return result
+        return await ChatTasksResult()._run(job, payloads)
 
     def stream_create_chat_tasks(
         self,
@@ -259,13 +252,7 @@ class V2Bulk(V2Listing):
             progress=progress,
             clock=self.retry.clock,
         )
-        result = BatchActionsResult()
-
-        async def collect(item: BatchDone | BatchFailure) -> None:
-            result._add(item)
-
-        result.stopped_early = await job.run(batches, collect)
-        return result
+        return await BatchActionsResult()._run(job, batches)
 
     async def finalize_batches(
         self,
