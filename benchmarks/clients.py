@@ -165,7 +165,7 @@ def sync_create_bulk(job: Job) -> list[str]:
             TASK_TYPE, job.payloads, project=job.project, concurrency=job.workers
         )
     result.raise_for_errors()
-    return [task.task_id for task in result.tasks]
+    return result.task_ids
 
 
 def async_create_sequential(job: Job) -> list[str]:
@@ -195,7 +195,7 @@ def async_create_bulk(job: Job) -> list[str]:
             TASK_TYPE, job.payloads, project=job.project, concurrency=job.workers
         )
         result.raise_for_errors()
-        return [task.task_id for task in result.tasks]
+        return result.task_ids
 
     return _in_loop(job, body)
 

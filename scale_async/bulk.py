@@ -47,12 +47,18 @@ class BulkError(ScaleException):
 
 @attrs.frozen(kw_only=True)
 class CreatedTask(Generic[T]):
-    """A payload that has its task: ``duplicate`` when the task already existed before."""
+    """A payload that has its task: ``duplicate`` when the task already existed before.
+
+    ``task`` is the whole Task only when the job was asked to keep it (``keep_tasks=True``,
+    and always in ``stream_create_tasks``); otherwise None, so that a job of millions of
+    inputs holds a few hundred bytes per input, not the task's whole JSON.
+    """
 
     index: int
-    task: T
+    task_id: str
     unique_id: str
     duplicate: bool = False
+    task: T | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -188,9 +194,20 @@ class BulkCreateResult(BulkResult[FailedItem], Generic[T]):
         return sum(item.duplicate for item in self.succeeded)
 
     @property
+    def task_ids(self) -> list[str]:
+        """The task ids of the successful inputs, in input order."""
+        return [item.task_id for item in self.succeeded]
+
+    @property
     def tasks(self) -> list[T]:
-        """The tasks of the successful inputs, in input order."""
-        return [item.task for item in self.succeeded]
+        """The tasks of the successful inputs, in input order (``keep_tasks=True`` only)."""
+        tasks = [item.task for item in self.succeeded if item.task is not None]
+        if len(tasks) != len(self.succeeded):
+            raise ValueError(
+                "this result holds task ids only (task_ids): pass keep_tasks=True to "
+                "create_tasks to keep every Task"
+            )
+        return tasks
 
     def _finish(self) -> None:
         self.succeeded.sort(key=lambda item: item.index)

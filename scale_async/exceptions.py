@@ -151,11 +151,16 @@ class ScaleTransportError(ScaleException):
 
     ``sent`` is False only when the request provably never reached the server (for example,
     the connection was refused), which is what makes a retry of a create safe.
+    ``retryable`` is False when another attempt cannot help: a certificate that does not
+    verify, a deadline already spent.
     """
 
-    def __init__(self, message: str = "", *, sent: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str = "", *, sent: bool = True, retryable: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(message, **kwargs)
         self.sent = sent
+        self.retryable = retryable
 
 
 class ScaleInvalidResponse(ScaleException):

@@ -12,7 +12,6 @@ import functools
 import attrs
 
 import scale_async as _async
-import scale_async.nga
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
@@ -28,7 +27,6 @@ from scale_async.batches import BatchFields, BatchStatus
 from scale_async.bulk import BulkCancelResult, BulkCreateResult, BulkUpdateResult, CreatedTask, FailedItem
 from scale_async.evaluation_tasks import EvaluationTask
 from scale_async.files import File
-from scale_async.nga._models import BatchComparison, BatchConfiguration, BatchDefinition, BatchDetails, BatchListItem, BatchPage, ForcedNodes, ValidationResult
 from scale_async.projects import ProjectFields, TaskTemplate
 from scale_async.studio import StudioBatch, StudioLabelerAssignment, StudioProjectGroup
 from scale_async.tasks import TaskFields, TaskReviewStatus, TaskStatus, TaskType
@@ -40,6 +38,11 @@ from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin, SyncNam
 from scale_sync._convert import register_twin
 from scale_sync._generated_v2 import V2Client
 from typing import Any, cast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import scale_async.nga
+    from scale_async.nga._models import BatchComparison, BatchConfiguration, BatchDefinition, BatchDetails, BatchListItem, BatchPage, ForcedNodes, ValidationResult
 
 __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate", "Api"]
 
@@ -777,6 +780,7 @@ class ScaleClient(SyncClientBase):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
+        keep_tasks: bool = False,
     ) -> BulkCreateResult[Task]:
         """Create one task per payload, ``concurrency`` at a time, and account for every input.
 
@@ -789,9 +793,11 @@ class ScaleClient(SyncClientBase):
         A failure never stops the other inputs unless ``stop_on_error``; bad credentials end
         the job early. A 429 pauses every request of the client until its ``Retry-After``;
         ``rate_limit`` caps task creations per second. ``progress`` is called with a
-        ``Progress`` after each input. The result lists are in input order.
+        ``Progress`` after each input. The result lists are in input order; each success
+        holds its task id, and its whole Task too with ``keep_tasks=True`` (memory grows with
+        the input then: use ``stream_create_tasks`` to have every Task without holding them).
         """
-        return cast("BulkCreateResult[Task]", self._call(self._async.create_tasks, task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress))
+        return cast("BulkCreateResult[Task]", self._call(self._async.create_tasks, task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress, keep_tasks=keep_tasks))
 
     def stream_create_tasks(
         self,
@@ -805,13 +811,17 @@ class ScaleClient(SyncClientBase):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
+        keep_tasks: bool = True,
     ) -> Iterator[CreatedTask[Task] | FailedItem]:
         """``create_tasks``, yielding each input's result as soon as it is known.
 
         Results arrive in completion order and carry their input ``index``; leaving the loop
         early cancels the work in flight.
+
+        Each result holds its whole Task (a stream holds none of them for long);
+        ``keep_tasks=False`` gives the compact records of ``create_tasks`` instead.
         """
-        return cast("Iterator[CreatedTask[Task] | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress)))
+        return cast("Iterator[CreatedTask[Task] | FailedItem]", self._stream(self._async.stream_create_tasks(task_type, payloads, project=project, batch=batch, concurrency=concurrency, namespace=namespace, stop_on_error=stop_on_error, rate_limit=rate_limit, progress=progress, keep_tasks=keep_tasks)))
 
     def cancel_tasks(
         self,
@@ -867,7 +877,7 @@ class ScaleClient(SyncClientBase):
         return cast("BulkUpdateResult[Task]", self._call(self._async.set_tasks_metadata, updates, concurrency=concurrency, progress=progress))
 
 
-class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):
+class NGAScaleClient(SyncClient["_async.nga.AsyncNGAScaleClient"]):
     """A client for the v6 Batch Services of NGA's Scale (ngageoint/scale), not Scale AI.
 
     ``base_url`` is where the REST API is served, without the version (``http://host/api``;
@@ -906,7 +916,8 @@ class NGAScaleClient(SyncClient[_async.nga.AsyncNGAScaleClient]):
         transport: Transport | None = None,
         on_request: OnRequest | None = None,
     ) -> None:
-        super().__init__(_async.nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
+        from scale_async import nga  # here: import scale_sync does not need it
+        super().__init__(nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
 
     def list_batches(
         self,

@@ -126,11 +126,21 @@ class Imports:
                 continue
             self.add(*_origin(name, namespace))
 
-    def render(self) -> str:
-        out = []
+    def render(self, only_typing: str | None = None) -> str:
+        """The import lines; those from ``only_typing`` (and below) for type checkers only."""
+        lazy = only_typing
+        out: list[str] = []
+        later: list[str] = []
         for module in sorted(self.lines):
             names = ", ".join(sorted(self.lines[module]))
-            out.append(f"from {module} import {names}")
+            line = f"from {module} import {names}"
+            is_lazy = lazy is not None and (module == lazy or module.startswith(lazy + "."))
+            (later if is_lazy else out).append(line)
+        if later:
+            out.append("from typing import TYPE_CHECKING")
+            out.append("\nif TYPE_CHECKING:")
+            out.append(f"    import {lazy}")
+            out.extend("    " + line for line in later)
         return "\n".join(out) + "\n"
 
 
@@ -254,8 +264,10 @@ def _client_class(
     name: str = "ScaleClient",
     base: str = "SyncClientBase",
     ref: str = "_async.AsyncScaleClient",
+    lazy: str | None = None,
 ) -> str:
-    """The sync client ``name`` on ``base``, driving the async client ``cls`` (``ref``)."""
+    """The sync client ``name`` on ``base``, driving the async client ``cls`` (``ref``);
+    ``lazy`` is an import its constructor makes, not needed before then."""
     init = cls.__init__
     namespace = vars(sys.modules[init.__module__])
     sig = inspect.signature(init)
@@ -266,6 +278,7 @@ def _client_class(
         '    """',
         "",
         f"    def __init__(\n{_signature(sig, namespace, imports)}\n    ) -> None:",
+        *([f"        {lazy}  # here: import scale_sync does not need it"] if lazy else []),
         f"        super().__init__({ref}({_forward(sig)}))",
         "",
     ]
@@ -344,8 +357,9 @@ def render() -> str:
         imports,
         scale_async.nga.AsyncNGAScaleClient,
         "NGAScaleClient",
-        "SyncClient[_async.nga.AsyncNGAScaleClient]",
-        "_async.nga.AsyncNGAScaleClient",
+        'SyncClient["_async.nga.AsyncNGAScaleClient"]',
+        "nga.AsyncNGAScaleClient",
+        lazy="from scale_async import nga",
     )
     registrations = "\n".join(f"register_twin(_async.{name}, {name})" for name in TWINS)
     names = ["ScaleClient", "NGAScaleClient", *TWINS, *(n for _, n in NAMESPACES.values())]
@@ -353,8 +367,8 @@ def render() -> str:
     return (
         HEADER
         + "import functools\n\nimport attrs\n\n"
-        + "import scale_async as _async\nimport scale_async.nga\n"
-        + imports.render()
+        + "import scale_async as _async\n"
+        + imports.render(only_typing="scale_async.nga")
         + f"\n__all__ = [{all_names}]\n\n\n"
         + "\n\n".join(twins)
         + "\n\n"

@@ -77,7 +77,9 @@ async def server_task_count(fake: FakeScaleAPI, key: str = "test_key") -> int:
 
 
 async def test_creates_every_payload_in_input_order(driver: Driver, fake: FakeScaleAPI) -> None:
-    result = await driver.call("create_tasks", KIND, payloads(60), project=PROJECT, concurrency=8)
+    result = await driver.call(
+        "create_tasks", KIND, payloads(60), project=PROJECT, concurrency=8, keep_tasks=True
+    )
     assert result.total == 60
     assert result.created == 60
     assert result.duplicates == 0
@@ -90,7 +92,7 @@ async def test_creates_every_payload_in_input_order(driver: Driver, fake: FakeSc
 
 async def test_every_task_carries_a_deterministic_unique_id(driver: Driver) -> None:
     result = await driver.call(
-        "create_tasks", KIND, payloads(3), project=PROJECT, namespace="job-1"
+        "create_tasks", KIND, payloads(3), project=PROJECT, namespace="job-1", keep_tasks=True
     )
     for n, item in enumerate(result.succeeded):
         expected = derive_unique_id(KIND.value, {"project": PROJECT, **payload(n)}, "job-1")
@@ -100,7 +102,7 @@ async def test_every_task_carries_a_deterministic_unique_id(driver: Driver) -> N
 
 async def test_a_payload_s_own_unique_id_is_kept(driver: Driver) -> None:
     result = await driver.call(
-        "create_tasks", KIND, [payload(0, unique_id="mine")], project=PROJECT
+        "create_tasks", KIND, [payload(0, unique_id="mine")], project=PROJECT, keep_tasks=True
     )
     assert result.succeeded[0].task.unique_id == "mine"
 
@@ -108,11 +110,11 @@ async def test_a_payload_s_own_unique_id_is_kept(driver: Driver) -> None:
 async def test_rerun_creates_only_what_is_missing(driver: Driver, fake: FakeScaleAPI) -> None:
     """A job interrupted midway, run again, completes without a single duplicate."""
     first = await driver.call(
-        "create_tasks", KIND, payloads(25), project=PROJECT, namespace="resume"
+        "create_tasks", KIND, payloads(25), project=PROJECT, namespace="resume", keep_tasks=True
     )
     assert first.created == 25
     second = await driver.call(
-        "create_tasks", KIND, payloads(40), project=PROJECT, namespace="resume"
+        "create_tasks", KIND, payloads(40), project=PROJECT, namespace="resume", keep_tasks=True
     )
     assert second.total == 40
     assert second.duplicates == 25
@@ -275,7 +277,7 @@ async def test_twenty_percent_faults_lose_nothing_and_duplicate_nothing(
     driver = await open_driver(client_kind, fake, max_connections=64)
     try:
         result = await driver.call(
-            "create_tasks", KIND, payloads(count), project=PROJECT, concurrency=64
+            "create_tasks", KIND, payloads(count), project=PROJECT, concurrency=64, keep_tasks=True
         )
     finally:
         await driver.aclose()
@@ -395,7 +397,9 @@ async def test_leaving_a_stream_early_stops_the_job(client_kind: str, fake: Fake
 
 async def live_tasks(driver: Driver, batch: str, count: int) -> list[Any]:
     await driver.call("create_batch", PROJECT, batch)
-    result = await driver.call("create_tasks", KIND, payloads(count), project=PROJECT, batch=batch)
+    result = await driver.call(
+        "create_tasks", KIND, payloads(count), project=PROJECT, batch=batch, keep_tasks=True
+    )
     assert result.created == count
     return [item.task for item in result.succeeded]
 
@@ -467,7 +471,9 @@ def test_failed_item_and_progress_values() -> None:
 
 
 async def test_add_tags_to_many_tasks(driver: Driver) -> None:
-    created = await driver.call("create_tasks", KIND, payloads(12), project=PROJECT)
+    created = await driver.call(
+        "create_tasks", KIND, payloads(12), project=PROJECT, keep_tasks=True
+    )
     tasks = created.tasks
     refs: list[Any] = [*tasks[:6], *(t.task_id for t in tasks[6:]), "nope"]
     result = await driver.call("add_tasks_tags", refs, ["reviewed"], concurrency=4)
@@ -481,7 +487,7 @@ async def test_add_tags_to_many_tasks(driver: Driver) -> None:
 
 
 async def test_set_metadata_on_many_tasks(driver: Driver) -> None:
-    created = await driver.call("create_tasks", KIND, payloads(5), project=PROJECT)
+    created = await driver.call("create_tasks", KIND, payloads(5), project=PROJECT, keep_tasks=True)
     updates = {t.task_id: {"batch_no": n} for n, t in enumerate(created.tasks)}
     result = await driver.call("set_tasks_metadata", updates, concurrency=2)
     assert result.failed == []
@@ -502,7 +508,7 @@ async def test_tags_from_an_async_iterable() -> None:
         "test_key", api_instance_url=IN_PROCESS_BASE_URL, transport=fake.transport()
     ) as client:
         await client.create_project(PROJECT, KIND)
-        created = await client.create_tasks(KIND, payloads(4), project=PROJECT)
+        created = await client.create_tasks(KIND, payloads(4), project=PROJECT, keep_tasks=True)
 
         async def ids() -> AsyncIterator[str]:
             for task in created.tasks:

@@ -66,8 +66,8 @@ async def test_run_collects_every_outcome_in_input_order_and_why_it_stopped() ->
     job = _Job(
         [
             FailedItem(index=2, payload={"p": 2}, error=ValueError("x")),
-            CreatedTask(index=1, task=cast(Any, "t1"), unique_id="u1"),
-            CreatedTask(index=0, task=cast(Any, "t0"), unique_id="u0"),
+            CreatedTask(index=1, task_id="t1", task=cast(Any, "t1"), unique_id="u1"),
+            CreatedTask(index=0, task_id="t0", task=cast(Any, "t0"), unique_id="u0"),
         ],
         stop,
     )

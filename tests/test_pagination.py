@@ -121,7 +121,7 @@ async def seed_tasks(fake: FakeScaleAPI, count: int) -> list[str]:
             batch="b",
         )
         assert result.created == count
-        return [item.task.task_id for item in result.succeeded]
+        return [item.task_id for item in result.succeeded]
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from ..exceptions import (
     ScaleDuplicateResource,
     ScaleForbidden,
     ScaleInvalidRequest,
+    ScaleTransportError,
     ScaleUnauthorized,
 )
 from ..tasks import Task, TaskFields, TaskStatus, TaskType
@@ -55,14 +56,34 @@ UpdateResult = UpdatedTask[Task] | TaskFailure
 _FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
 
 
-def _fatal(error: BaseException | None, stop_on_error: bool) -> BaseException | None:
-    """Why a failure ends the job: always for bad credentials or a closed client, for any
-    with stop_on_error."""
-    if error is None:
-        return None
-    if stop_on_error or isinstance(error, ScaleUnauthorized | ScaleForbidden | ScaleClientClosed):
-        return error
-    return None
+#: Results in a row whose request could not reach the server, even after its retries, that
+#: make a job conclude the server is gone (one alone may be a blip of a healthy server).
+UNREACHABLE_STREAK = 16
+
+
+class _Fatal:
+    """Why a failure ends the job: always for bad credentials or a closed client; for a
+    server that could not be reached by ``UNREACHABLE_STREAK`` requests in a row (every
+    other input would fail the same way, one by one, each after its retries); for any
+    failure with stop_on_error."""
+
+    def __init__(self, stop_on_error: bool) -> None:
+        self._stop_on_error = stop_on_error
+        self._unreachable = 0
+
+    def __call__(self, result: object) -> BaseException | None:
+        error: BaseException | None = getattr(result, "error", None)
+        if isinstance(error, ScaleTransportError) and not error.sent:
+            self._unreachable += 1
+        else:
+            self._unreachable = 0
+        if error is None:
+            return None
+        if self._stop_on_error or isinstance(
+            error, ScaleUnauthorized | ScaleForbidden | ScaleClientClosed
+        ):
+            return error
+        return error if self._unreachable >= UNREACHABLE_STREAK else None
 
 
 def _not_attempted(reason: BaseException) -> JobStopped:
@@ -114,11 +135,11 @@ class BulkAPI(TasksAPI):
         concurrency: int,
         progress: Callable[[Progress], object] | None,
     ) -> Job[Any, R]:
-        """A job on this client's clock whose ``failure`` results end it as ``_fatal`` says."""
+        """A job on this client's clock whose ``failure`` results end it as ``_Fatal`` says."""
         return Job(
             handle=handle,
             failed=lambda result: isinstance(result, failure),
-            fatal=lambda result: _fatal(getattr(result, "error", None), stop_on_error),
+            fatal=_Fatal(stop_on_error),
             skipped=skipped,
             concurrency=concurrency,
             progress=progress,
@@ -136,6 +157,7 @@ class BulkAPI(TasksAPI):
         stop_on_error: bool,
         rate_limit: float | None,
         progress: Callable[[Progress], object] | None,
+        keep_tasks: bool,
     ) -> Job[Any, CreateResult]:
         kind = require_text(
             "task_type", task_type.value if isinstance(task_type, TaskType) else task_type
@@ -164,6 +186,18 @@ class BulkAPI(TasksAPI):
             chances.succeeded()
             return found
 
+        def created(
+            index: int, task: Task, unique_id: str, *, duplicate: bool = False
+        ) -> CreatedTask[Task]:
+            # The whole Task only when asked: else a few hundred bytes per input.
+            return CreatedTask(
+                index=index,
+                task_id=task.task_id,
+                unique_id=unique_id,
+                duplicate=duplicate,
+                task=task if keep_tasks else None,
+            )
+
         async def create(index: int, payload: Any, body: dict[str, Any]) -> CreateResult:
             unique_id = body["unique_id"]
             extra = 0
@@ -185,7 +219,7 @@ class BulkAPI(TasksAPI):
                         return FailedItem(index=index, payload=payload, error=exc)
                     if found is None:
                         return FailedItem(index=index, payload=payload, error=duplicate)
-                    return CreatedTask(index=index, task=found, unique_id=unique_id, duplicate=True)
+                    return created(index, found, unique_id, duplicate=True)
                 except Exception as exc:
                     if not is_transient(exc):
                         return FailedItem(index=index, payload=payload, error=exc)
@@ -196,14 +230,14 @@ class BulkAPI(TasksAPI):
                     except ScaleClientClosed as closed:
                         return FailedItem(index=index, payload=payload, error=closed)
                     if found is not None:
-                        return CreatedTask(index=index, task=found, unique_id=unique_id)
+                        return created(index, found, unique_id)
                     if not chances.allow(exc, extra):
                         return FailedItem(index=index, payload=payload, error=exc)
                     extra += 1
                     await self.retry.sleep(backoff_delay(self.retry, extra, self.retry.random()))
                     continue
                 chances.succeeded()
-                return CreatedTask(index=index, task=task, unique_id=unique_id)
+                return created(index, task, unique_id)
 
         async def handle(index: int, payload: Any) -> CreateResult:
             if not isinstance(payload, Mapping):
@@ -242,6 +276,7 @@ class BulkAPI(TasksAPI):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
+        keep_tasks: bool = False,
     ) -> BulkCreateResult[Task]:
         """Create one task per payload, ``concurrency`` at a time, and account for every input.
 
@@ -254,7 +289,9 @@ class BulkAPI(TasksAPI):
         A failure never stops the other inputs unless ``stop_on_error``; bad credentials end
         the job early. A 429 pauses every request of the client until its ``Retry-After``;
         ``rate_limit`` caps task creations per second. ``progress`` is called with a
-        ``Progress`` after each input. The result lists are in input order.
+        ``Progress`` after each input. The result lists are in input order; each success
+        holds its task id, and its whole Task too with ``keep_tasks=True`` (memory grows with
+        the input then: use ``stream_create_tasks`` to have every Task without holding them).
         """
         # The parameters but ``payloads`` are exactly _create_job's; pass them on as they came.
         job = self._create_job(**{k: v for k, v in locals().items() if k not in _NOT_JOB_ARGS})
@@ -272,6 +309,7 @@ class BulkAPI(TasksAPI):
         stop_on_error: bool = False,
         rate_limit: float | None = None,
         progress: Callable[[Progress], object] | None = None,
+        keep_tasks: bool = True,
     ) -> BulkStream[CreatedTask[Task] | FailedItem]:
         """``create_tasks``, yielding each input's result as soon as it is known.
 
@@ -280,6 +318,9 @@ class BulkAPI(TasksAPI):
 
         From async code, use it as a block: ``async with client.stream_create_tasks(...) as
         results: async for r in results``.
+
+        Each result holds its whole Task (a stream holds none of them for long);
+        ``keep_tasks=False`` gives the compact records of ``create_tasks`` instead.
         """
         # The parameters but ``payloads`` are exactly _create_job's; pass them on as they came.
         job = self._create_job(**{k: v for k, v in locals().items() if k not in _NOT_JOB_ARGS})

@@ -10,18 +10,24 @@ httpx's own transport is used, and callers may always pass their own.
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import functools
 import os
-import ssl
 from collections.abc import Mapping
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import anyio
 import attrs
-import httpx
 
-from .forking import PoolOwner, abandon
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+    from .forking import PoolOwner
+
+# httpx (with the CLI helpers it pulls in), ssl and asyncio are imported where they are first
+# used, not here: together they were two thirds of the time ``import scale_sync`` took.
 
 __all__ = [
     "Auth",
@@ -39,7 +45,7 @@ __all__ = [
 
 #: What ``transport=`` accepts: any httpx async transport (``httpx.MockTransport``,
 #: ``httpx.ASGITransport``, ``httpx.AsyncHTTPTransport``, ...).
-Transport: TypeAlias = httpx.AsyncBaseTransport
+Transport: TypeAlias = "httpx.AsyncBaseTransport"
 
 Proxies: TypeAlias = "str | Mapping[str, str] | None"
 Verify: TypeAlias = "bool | str | ssl.SSLContext | None"
@@ -104,6 +110,8 @@ class Timeout:
             return cls()
         if isinstance(value, Timeout):
             return value
+        import httpx
+
         if isinstance(value, httpx.Timeout):
             phases = {"connect": value.connect, "read": value.read}
             phases.update(write=value.write, pool=value.pool)
@@ -123,6 +131,8 @@ class Timeout:
 
     def as_httpx(self) -> httpx.Timeout:
         """The same limits for httpx."""
+        import httpx
+
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
@@ -184,15 +194,19 @@ class RawResponse:
 
 
 class TransportFailure(Exception):
-    """No response was received. ``sent`` is False when the server provably saw nothing."""
+    """No response was received. ``sent`` is False when the server provably saw nothing;
+    ``retryable`` is False when another attempt cannot help (a certificate that fails)."""
 
-    def __init__(self, message: str, *, sent: bool) -> None:
+    def __init__(self, message: str, *, sent: bool, retryable: bool = True) -> None:
         super().__init__(message)
         self.sent = sent
+        self.retryable = retryable
 
 
 def running_on_asyncio() -> bool:
     """True inside an asyncio event loop (as opposed to trio)."""
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -218,6 +232,10 @@ def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
     Without ``verify`` the CA bundle named by ``$REQUESTS_CA_BUNDLE`` (``$CURL_CA_BUNDLE``,
     ``$SSL_CERT_FILE``) is trusted, as with the SDK; an explicit ``verify`` always wins.
     """
+    import ssl
+
+    import httpx
+
     if verify is None:
         verify = env_ca_bundle(os.environ)
     if isinstance(verify, ssl.SSLContext):
@@ -243,10 +261,14 @@ def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
 
 @functools.cache
 def _plain_context(verified: bool) -> ssl.SSLContext:
+    import httpx
+
     return httpx.create_ssl_context(verify=verified)
 
 
 def _load_bundle(path: str) -> ssl.SSLContext:
+    import ssl
+
     if os.path.isdir(path):
         return ssl.create_default_context(capath=path)
     return ssl.create_default_context(cafile=path)
@@ -274,6 +296,8 @@ def proxy_mounts(proxies: Proxies) -> dict[str, str]:
 
 
 def _limits(max_connections: int) -> httpx.Limits:
+    import httpx
+
     return httpx.Limits(
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -287,7 +311,9 @@ def _aiohttp_session(ctx: ssl.SSLContext, limits: httpx.Limits) -> Any:
     connector = aiohttp.TCPConnector(
         ssl=ctx, limit=limits.max_connections or 0, keepalive_timeout=limits.keepalive_expiry
     )
-    session = aiohttp.ClientSession(connector=connector)
+    # No cookie jar: the API sets none, and parsing each response's headers for one cost
+    # as much as the rest of the request.
+    session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
     # aiohttp silently resends an idempotent request once when a connection drops; the
     # retry policy must be the only one deciding, so that attempts are counted truthfully.
     if hasattr(session, "_retry_connection"):
@@ -298,6 +324,8 @@ def _aiohttp_session(ctx: ssl.SSLContext, limits: httpx.Limits) -> Any:
 def _make_transport(
     ctx: ssl.SSLContext, limits: httpx.Limits, proxy: str | None = None
 ) -> httpx.AsyncBaseTransport:
+    import httpx
+
     if running_on_asyncio():
         from httpx_aiohttp import AiohttpTransport
 
@@ -308,39 +336,73 @@ def _make_transport(
             client=lambda: _aiohttp_session(ctx, limits),
         )
         return transport
-    return httpx.AsyncHTTPTransport(verify=ctx, limits=limits, proxy=proxy)
+    if proxy:
+        return httpx.AsyncHTTPTransport(verify=ctx, limits=limits, proxy=proxy)
+    from .pool import lifo_transport
+
+    return lifo_transport(ctx, limits)
 
 
-def _open_client(settings: HttpSettings) -> httpx.AsyncClient:
-    ctx = ssl_context(settings.verify, settings.cert)
-    limits = _limits(settings.max_connections)
-    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
-        pattern: _make_transport(ctx, limits, url)
-        for pattern, url in proxy_mounts(settings.proxies).items()
-    }
-    t = settings.timeout
-    headers = {"User-Agent": settings.user_agent, "Accept": "application/json"}
-    basic: httpx.BasicAuth | None = None
-    if settings.auth is not None and settings.auth.scheme == "basic":
-        basic = httpx.BasicAuth(settings.auth.secret, "")
-    elif settings.auth is not None:
-        scheme = "Bearer" if settings.auth.scheme == "bearer" else "Token"
-        headers["Authorization"] = f"{scheme} {settings.auth.secret}"
-    return httpx.AsyncClient(
-        auth=basic,
-        headers=headers,
-        timeout=t.as_httpx(),
-        limits=limits,
-        transport=settings.transport or _make_transport(ctx, limits),
-        mounts=mounts or None,
-        follow_redirects=False,
-        # Like the official SDK, honour HTTP(S)_PROXY / NO_PROXY when no proxies are given.
-        trust_env=not settings.proxies,
-    )
+def _mounts(settings: HttpSettings, ctx: ssl.SSLContext, limits: httpx.Limits) -> list[Any]:
+    """(pattern, transport or None) pairs, most specific first, as httpx's client routes.
+
+    ``proxies=`` wins; without it, HTTP(S)_PROXY / NO_PROXY are honoured as the SDK does.
+    """
+    from httpx._utils import URLPattern, get_environment_proxies
+
+    proxies: dict[str, str | None] = dict(proxy_mounts(settings.proxies))
+    if not settings.proxies:
+        proxies = dict(get_environment_proxies())
+    pairs = [
+        (URLPattern(pattern), _make_transport(ctx, limits, url) if url else None)
+        for pattern, url in proxies.items()
+    ]
+    return sorted(pairs, key=lambda pair: pair[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _url(text: str) -> httpx.URL:
+    """A parsed URL; a create's path repeats for every task, so parsing it once pays."""
+    import httpx
+
+    return httpx.URL(text)
+
+
+def _headers(settings: HttpSettings) -> list[tuple[str, str]]:
+    headers = [("User-Agent", settings.user_agent), ("Accept", "application/json")]
+    auth = settings.auth
+    if auth is not None and auth.scheme == "basic":
+        token = base64.b64encode(f"{auth.secret}:".encode()).decode("ascii")
+        headers.append(("Authorization", f"Basic {token}"))
+    elif auth is not None:
+        scheme = "Bearer" if auth.scheme == "bearer" else "Token"
+        headers.append(("Authorization", f"{scheme} {auth.secret}"))
+    return headers
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, its causes, and the members of any group among them (trio's connection
+    attempts to each address come as a group), breadth first, bounded."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 32:
+        current = todo.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        members = getattr(current, "exceptions", None)  # an exception group (3.10: backport)
+        if isinstance(members, tuple | list):
+            todo.extend(m for m in members if isinstance(m, BaseException))
+        following = current.__cause__ or current.__context__
+        if following is not None:
+            todo.append(following)
+    return seen
 
 
 def _provably_unsent(exc: httpx.TransportError) -> bool:
     """Whether the request never reached the server (so even a create may be retried)."""
+    import httpx
+
     cause = exc.__cause__
     if cause is not None and type(cause).__module__.startswith("aiohttp"):
         # httpx-aiohttp maps every aiohttp connection error, even a server hang-up after
@@ -351,22 +413,96 @@ def _provably_unsent(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
-def _describe(exc: BaseException) -> str:
-    """``Kind: reason``, the reason taken from the first exception in the chain that has one.
+def _certificate_failure(chain: list[BaseException]) -> BaseException | None:
+    import ssl
 
-    httpx errors raised under trio often carry no text of their own; the TLS or socket error
-    underneath says what went wrong.
+    for link in chain:
+        if isinstance(link, ssl.SSLCertVerificationError):
+            return link
+        if type(link).__name__ == "ClientConnectorCertificateError":
+            return link
+    return None
+
+
+def describe_failure(exc: BaseException) -> tuple[str, bool]:
+    """What went wrong in plain words, and whether trying again could help.
+
+    httpx-aiohttp calls every aiohttp connection error ``ConnectTimeout``, and httpx errors
+    raised under trio often carry no text: the socket or TLS error underneath says what
+    happened, so the name comes from there. A certificate that does not verify will not
+    verify on the next attempt either.
     """
-    seen: BaseException | None = exc
-    while seen is not None and not str(seen):
-        seen = seen.__cause__ or seen.__context__
-    reason = str(seen) if seen is not None else ""
-    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    import httpx
+
+    chain = _chain(exc)
+    detail = next((str(link) for link in chain if str(link)), "")
+    certificate = _certificate_failure(chain)
+    if certificate is not None:
+        reason = getattr(certificate, "verify_message", None) or getattr(
+            getattr(certificate, "certificate_error", None), "verify_message", None
+        )
+        text = "certificate verify failed" + (f" ({reason})" if reason else "")
+        return f"{text}: {detail}" if detail else text, False
+    if any(isinstance(link, ConnectionRefusedError) for link in chain) or any(
+        isinstance(getattr(link, "os_error", None), ConnectionRefusedError) for link in chain
+    ):
+        return f"connection refused: {detail}" if detail else "connection refused", True
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout) and not isinstance(
+        exc.__cause__, TimeoutError | type(None)
+    ):
+        kind = "ConnectError"  # httpx-aiohttp's name for any connection error
+    return (f"{kind}: {detail}" if detail else kind), True
+
+
+def _phases(timeout: Timeout) -> dict[str, float]:
+    return {
+        "connect": timeout.connect,
+        "read": timeout.read,
+        "write": timeout.write,
+        "pool": timeout.pool,
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _yarl(text: str) -> Any:
+    import yarl
+
+    return yarl.URL(text, encoded=True)  # as httpx encoded it
+
+
+_AIOHTTP_HEADERS: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+
+
+def _aiohttp_args(
+    url: str, headers: httpx.Headers, timeout: dict[str, float]
+) -> tuple[Any, Any, Any]:
+    """aiohttp's URL, headers and timeout for a request, the repeated ones built once."""
+    import aiohttp
+
+    cached = _AIOHTTP_HEADERS.get(id(headers))
+    if cached is None or cached[0] is not headers:
+        cached = (headers, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw])
+        if len(_AIOHTTP_HEADERS) > 256:
+            _AIOHTTP_HEADERS.clear()
+        _AIOHTTP_HEADERS[id(headers)] = cached
+    key = (timeout["connect"], timeout["read"], timeout["pool"])
+    client_timeout = _TIMEOUTS.get(key)
+    if client_timeout is None:
+        client_timeout = _TIMEOUTS[key] = aiohttp.ClientTimeout(
+            sock_connect=key[0], sock_read=key[1], connect=key[2]
+        )
+    return _yarl(url), cached[1], client_timeout
+
+
+_TIMEOUTS: dict[tuple[float, float, float], Any] = {}
 
 
 @functools.cache
 def _foreign_failures() -> tuple[type[BaseException], ...]:
     """What the transports raise about a broken exchange besides httpx.TransportError."""
+    import httpx
+
     failures: list[type[BaseException]] = [httpx.HTTPError, OSError, EOFError, ValueError]
     try:
         import aiohttp
@@ -377,8 +513,22 @@ def _foreign_failures() -> tuple[type[BaseException], ...]:
     return tuple(failures)
 
 
+async def _read(response: httpx.Response) -> bytes:
+    """The whole body. Without a content encoding the stream's bytes are the body, and
+    reading them directly skips httpx's decoder chain (a tenth of a request's CPU)."""
+    encoding = response.headers.get("content-encoding")
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        return await response.aread()
+    chunks = [chunk async for chunk in response.stream]  # type: ignore[union-attr]
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 class HttpSession:
-    """A lazily opened httpx client bound to the event loop that first uses it.
+    """A lazily opened transport bound to the event loop that first uses it.
+
+    Requests are built here directly (prebuilt URL and headers, no cookies, no redirects)
+    and handed to the transport: a bulk client uses nothing else of ``httpx.AsyncClient``,
+    and its machinery cost more CPU per request than the HTTP exchange itself.
 
     A concurrency limit in front of the pool means requests wait here, never inside the
     pool, so a pool timeout cannot fire merely because a bulk job is busy.
@@ -386,27 +536,66 @@ class HttpSession:
 
     def __init__(self, settings: HttpSettings) -> None:
         self.settings = settings
-        self._client: httpx.AsyncClient | None = None
-        self._limiter: anyio.CapacityLimiter | None = None
+        t = settings.timeout
+        self._timeout = {"connect": t.connect, "read": t.read, "write": t.write, "pool": t.pool}
+        self._headers: httpx.Headers | None = None  # built with the pool, by _open
+        self._extra_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
+        self._transports: list[httpx.AsyncBaseTransport] = []
+        self._routes: dict[tuple[bytes, bytes, int | None], httpx.AsyncBaseTransport] = {}
+        self._mounts: list[Any] | None = None
+        self._default: httpx.AsyncBaseTransport | None = None
+        self._limiter: anyio.Semaphore | None = None
         self._owner: PoolOwner | None = None
 
     def __repr__(self) -> str:
-        state = "open" if self._client is not None else "idle"
+        state = "open" if self._limiter is not None else "idle"
         return f"<HttpSession {state} max_connections={self.settings.max_connections}>"
 
     @property
     def is_open(self) -> bool:
         """Whether the pool has been opened and not yet closed."""
-        return self._client is not None
+        return self._limiter is not None
 
-    def _ensure_open(self) -> tuple[httpx.AsyncClient, anyio.CapacityLimiter]:
+    def _open(self) -> anyio.Semaphore:
+        import httpx
+
+        from .forking import PoolOwner
+
         if self._owner is not None and self._owner.inherited:
             self.forget()
-        if self._client is None or self._limiter is None:
-            self._client = _open_client(self.settings)
-            self._limiter = anyio.CapacityLimiter(self.settings.max_connections)
-            self._owner = PoolOwner.here()
-        return self._client, self._limiter
+        settings = self.settings
+        self._headers = httpx.Headers(_headers(settings))
+        ctx = ssl_context(settings.verify, settings.cert)
+        limits = _limits(settings.max_connections)
+        self._mounts = [] if settings.transport else _mounts(settings, ctx, limits)
+        self._default = settings.transport or _make_transport(ctx, limits)
+        self._transports = [self._default] + [t for _, t in self._mounts if t is not None]
+        # One cheap limiter: fast_acquire skips the event loop round trip while a slot is
+        # free, which is nearly always.
+        self._limiter = anyio.Semaphore(settings.max_connections, fast_acquire=True)
+        self._owner = PoolOwner.here()
+        return self._limiter
+
+    def _ensure_open(self) -> tuple[HttpSession, anyio.Semaphore]:
+        return self, self._limiter or self._open()
+
+    @property
+    def _transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport for the base URL's scheme when no proxy applies."""
+        return self._default
+
+    def _transport_for(self, url: httpx.URL) -> httpx.AsyncBaseTransport:
+        key = (url.raw_scheme, url.raw_host, url.port)
+        transport = self._routes.get(key)
+        if transport is None:
+            assert self._mounts is not None
+            assert self._default is not None
+            transport = next(
+                (t or self._default for pattern, t in self._mounts if pattern.matches(url)),
+                self._default,
+            )
+            self._routes[key] = transport
+        return transport
 
     async def send(
         self,
@@ -424,43 +613,157 @@ class HttpSession:
 
         ``timeout`` replaces the pool's own limits for this request only.
         """
-        client, limiter = self._ensure_open()
+        import httpx
+
+        limits = self._timeout if timeout is None else _phases(timeout)
+
+        limiter = self._limiter
+        if limiter is None or self._owner is None or self._owner.inherited:
+            limiter = self._open()
+        target = httpx.URL(url, params=tuple(params)) if params else _url(url)
+        request_headers = self._headers
+        assert request_headers is not None
+        if headers:
+            request_headers = self._with_headers(headers)
+        transport = self._transport_for(target)
+        if (
+            files is None
+            and data is None
+            and type(transport).__name__ == "AiohttpTransport"
+            and transport.proxy is None  # type: ignore[attr-defined]
+        ):
+            return await self._send_aiohttp(
+                transport, method, target, content, request_headers, limiter, limits
+            )
+        request = httpx.Request(
+            method,
+            target,
+            headers=request_headers,
+            content=content,
+            files=files,
+            data=data,
+            extensions={"timeout": limits},
+        )
         async with limiter:
             try:
-                response = await client.request(
-                    method,
-                    url,
-                    params=tuple(params) if params else None,
-                    content=content,
-                    files=files,
-                    data=data,
-                    headers=headers,
-                    timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout.as_httpx(),
-                )
+                response = await transport.handle_async_request(request)
+                try:
+                    body = await _read(response)
+                finally:
+                    await response.aclose()
             except httpx.TransportError as exc:
-                raise TransportFailure(_describe(exc), sent=not _provably_unsent(exc)) from exc
+                message, retryable = describe_failure(exc)
+                raise TransportFailure(
+                    message, sent=not _provably_unsent(exc), retryable=retryable
+                ) from exc
             except _foreign_failures() as exc:
                 # A reply that is not HTTP, a body that does not decode (gzip garbage): the
                 # exchange failed after the request went out, whatever library noticed it.
-                raise TransportFailure(_describe(exc), sent=True) from exc
+                raise TransportFailure(describe_failure(exc)[0], sent=True) from exc
+        reason = response.extensions.get("reason_phrase", b"")
         return RawResponse(
             status=response.status_code,
-            headers={k.lower(): v for k, v in response.headers.items()},
-            content=response.content,
-            reason=response.reason_phrase,
+            headers={
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers.raw
+            },
+            content=body,
+            reason=reason.decode("ascii", "replace") if isinstance(reason, bytes) else "",
         )
+
+    async def _send_aiohttp(
+        self,
+        transport: Any,
+        method: str,
+        target: httpx.URL,
+        content: bytes | None,
+        headers: httpx.Headers,
+        limiter: anyio.Semaphore,
+        limits: dict[str, float],
+    ) -> RawResponse:
+        """The default transport on asyncio, without the httpx Request and Response.
+
+        httpx-aiohttp's own session, pool and exception mapping are used, so this differs
+        from ``transport.handle_async_request`` only in what it does not build: the httpx
+        objects around each exchange, the URL parsed again by aiohttp from text, the
+        headers converted one lookup at a time.
+        """
+        import httpx
+        from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+        session = transport.client
+        if session is None or (callable(session) and not hasattr(session, "request")):
+            session = transport.client = transport.get_client()
+        url, raw_headers, timeout = _aiohttp_args(str(target), headers, limits)
+        async with limiter:
+            try:
+                with map_aiohttp_exceptions():
+                    async with session.request(
+                        method,
+                        url,
+                        headers=raw_headers,
+                        data=content,
+                        allow_redirects=False,
+                        auto_decompress=False,
+                        compress=False,
+                        timeout=timeout,
+                    ) as response:
+                        body = await response.read()
+                        encoding = response.headers.get("Content-Encoding")
+                        status, reason = response.status, response.reason or ""
+                        raw = response.raw_headers
+                if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+                    # Rare: let httpx decode exactly as it does for every other transport.
+                    body = httpx.Response(status, headers=raw, content=body).content
+            except httpx.TransportError as exc:
+                message, retryable = describe_failure(exc)
+                raise TransportFailure(
+                    message, sent=not _provably_unsent(exc), retryable=retryable
+                ) from exc
+            except _foreign_failures() as exc:
+                # A reply that is not HTTP, a body that does not decode (gzip garbage): the
+                # exchange failed after the request went out, whatever library noticed it.
+                raise TransportFailure(describe_failure(exc)[0], sent=True) from exc
+        return RawResponse(
+            status=status,
+            headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},
+            content=body,
+            reason=reason,
+        )
+
+    def _with_headers(self, headers: Mapping[str, str]) -> httpx.Headers:
+        """The client's headers with ``headers`` added; the usual few sets are built once."""
+        import httpx
+
+        key = tuple(headers.items())
+        built = self._extra_headers.get(key)
+        if built is None:
+            built = httpx.Headers(self._headers)
+            built.update(headers)
+            if len(self._extra_headers) < 64:
+                self._extra_headers[key] = built
+        return built
 
     def forget(self) -> None:
         """Drop the pool without closing it: after fork() its sockets belong to the parent."""
-        client, owner = self._client, self._owner
-        self._client, self._limiter, self._owner = None, None, None
-        if client is not None and owner is not None and owner.inherited:
-            abandon(client, owner)
+        transports, owner = self._transports, self._owner
+        self._limiter, self._owner = None, None
+        self._transports = []
+        self._routes = {}
+        self._default = None
+        self._extra_headers = {}
+        if transports and owner is not None and owner.inherited:
+            from .forking import abandon
+
+            abandon(transports, owner)
 
     async def aclose(self) -> None:
-        """Close every pooled connection (in a forked child, only drop the parent's)."""
+        """Close every pooled connection (in a forked child, only drop the parent's; the
+        caller's transport is closed too, as httpx's client does)."""
         if self._owner is not None and self._owner.inherited:
             self.forget()
-        client, self._client, self._limiter = self._client, None, None
-        if client is not None:
-            await client.aclose()
+        transports, self._transports = self._transports, []
+        self._limiter = None
+        self._routes = {}
+        self._default = None
+        for transport in transports:
+            await transport.aclose()

@@ -1,8 +1,9 @@
 """The bounded-concurrency engine behind every bulk operation.
 
-Input is pulled lazily through a buffer the size of the worker pool, so a generator of ten
-million payloads is never materialised. Every item read ends as exactly one result: done,
-failed (with its input and the error) or, when the job stops early, not attempted.
+Input is pulled lazily, one item per free worker, so a generator of ten million payloads is
+never materialised, and workers start only as items arrive. Every item read ends as exactly
+one result: done, failed (with its input and the error) or, when the job stops early, not
+attempted.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
     Awaitable,
     Callable,
     Iterable,
+    Iterator,
 )
-from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
 import anyio
@@ -50,20 +50,67 @@ class Progress:
         return (self.done + self.failed) / self.elapsed if self.elapsed > 0 else 0.0
 
 
-async def _numbered(source: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[tuple[int, T], None]:
-    if isinstance(source, AsyncIterable):
-        index = 0
-        try:
-            async for item in source:
-                yield index, item
-                index += 1
-        finally:
-            # Abandoned by a stop: an async generator given as input is closed, not leaked.
-            if inspect.isasyncgen(source):
-                await source.aclose()
-    else:
-        for index, item in enumerate(source):
-            yield index, item
+class _Feed(Generic[T]):
+    """The job's input, shared by its workers: each ``take()`` reads the next item.
+
+    A plain iterator is read without any locking (no await in between, so no other worker
+    can interleave); an async one under a lock, since an async generator must not be
+    re-entered. The first error the input raises ends the feed and is kept as ``broken``.
+    """
+
+    def __init__(self, source: Iterable[T] | AsyncIterable[T]) -> None:
+        self._source = source
+        self._sync: Iterator[T] | None = None
+        self._async: AsyncIterator[T] | None = None
+        if isinstance(source, AsyncIterable):
+            self._async = source.__aiter__()
+            self._lock: anyio.Lock | None = anyio.Lock()
+        else:
+            self._sync = iter(source)
+            self._lock = None
+        self._next_index = 0
+        self.closed = False
+        self.broken: BaseException | None = None
+
+    def _numbered(self, item: T) -> tuple[int, T]:
+        index = self._next_index
+        self._next_index = index + 1
+        return index, item
+
+    async def take(self) -> tuple[int, T] | None:
+        """The next item with its index, or None once the input is over or the feed closed."""
+        if self.closed:
+            return None
+        if self._sync is not None:
+            try:
+                return self._numbered(next(self._sync))
+            except StopIteration:
+                self.closed = True
+            except Exception as exc:
+                # The input itself broke (a generator raised): what was read is still
+                # worked on; the error is reported as why the job ended early.
+                self.broken = exc
+                self.closed = True
+            return None
+        assert self._async is not None
+        assert self._lock is not None
+        async with self._lock:
+            if self.closed:
+                return None
+            try:
+                return self._numbered(await self._async.__anext__())
+            except StopAsyncIteration:
+                self.closed = True
+            except Exception as exc:
+                self.broken = exc
+                self.closed = True
+            return None
+
+    async def aclose(self) -> None:
+        """Abandoned by a stop: an async generator given as input is closed, not leaked."""
+        self.closed = True
+        if inspect.isasyncgen(self._source):
+            await self._source.aclose()
 
 
 @attrs.define(kw_only=True)
@@ -86,14 +133,17 @@ class Job(Generic[T, R]):
     async def run(
         self, source: Iterable[T] | AsyncIterable[T], emit: Callable[[R], Awaitable[None]]
     ) -> BaseException | None:
-        """Feed ``source`` through ``handle`` and ``emit`` every result; return the stop reason."""
+        """Feed ``source`` through ``handle`` and ``emit`` every result; return the stop reason.
+
+        Workers share one reader of the input and start only as items arrive, so there are
+        never more of them than items in flight: three payloads at ``concurrency=100_000``
+        start three.
+        """
         require_int("concurrency", self.concurrency)
-        send, receive = anyio.create_memory_object_stream[tuple[int, T]](self.concurrency)
+        feed = _Feed(source)
         started = self.clock()
         counts = {"done": 0, "failed": 0, "in_flight": 0}
         stop: list[BaseException] = []
-        broken_input: list[BaseException] = []
-        feeding = anyio.CancelScope()
 
         def report() -> None:
             if self.progress is not None:
@@ -106,45 +156,42 @@ class Job(Generic[T, R]):
                     )
                 )
 
-        async def feed() -> None:
-            # Closing ``send`` (also when a stop cancels the feed) lets the workers drain.
-            with feeding:
-                async with send:
+        async def work(first: tuple[int, T]) -> None:
+            numbered: tuple[int, T] | None = first
+            while numbered is not None:
+                index, item = numbered
+                if stop:
+                    result = self.skipped(index, item, stop[0])
+                else:
+                    counts["in_flight"] += 1
                     try:
-                        async with aclosing(_numbered(source)) as numbered_items:
-                            async for numbered in numbered_items:
-                                await send.send(numbered)
-                    except Exception as exc:
-                        # The input itself broke (a generator raised): what was read is
-                        # still worked on; the error is reported as why the job ended early.
-                        broken_input.append(exc)
+                        result = await self.handle(index, item)
+                    finally:
+                        counts["in_flight"] -= 1
+                    reason = self.fatal(result)
+                    if reason is not None and not stop:
+                        stop.append(reason)
+                        feed.closed = True
+                counts["failed" if self.failed(result) else "done"] += 1
+                await emit(result)
+                report()
+                # A transport that never waits (an in-process fake) must not let one worker
+                # run the whole input without the others, or a cancellation, getting a turn.
+                await anyio.lowlevel.checkpoint()
+                numbered = await feed.take()
 
-        async def work(items: Any) -> None:
-            async with items:
-                async for index, item in items:
-                    if stop:
-                        result = self.skipped(index, item, stop[0])
-                    else:
-                        counts["in_flight"] += 1
-                        try:
-                            result = await self.handle(index, item)
-                        finally:
-                            counts["in_flight"] -= 1
-                        reason = self.fatal(result)
-                        if reason is not None and not stop:
-                            stop.append(reason)
-                            feeding.cancel()
-                    counts["failed" if self.failed(result) else "done"] += 1
-                    await emit(result)
-                    report()
-
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(feed)
-            for _ in range(self.concurrency):
-                tg.start_soon(work, receive.clone())
-            receive.close()
-        reasons = stop or broken_input
-        return reasons[0] if reasons else None
+        try:
+            async with anyio.create_task_group() as tg:
+                for _ in range(self.concurrency):
+                    numbered = await feed.take()
+                    if numbered is None:
+                        break
+                    tg.start_soon(work, numbered)
+        finally:
+            await feed.aclose()
+        if stop:
+            return stop[0]
+        return feed.broken
 
 
 class BulkStream(Generic[R], AsyncIterator[R]):

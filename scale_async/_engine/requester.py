@@ -10,9 +10,12 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
+import anyio
 import attrs
+import orjson
 
 from ..exceptions import (
     ScaleDuplicateResource,
@@ -27,7 +30,14 @@ from .events import OnRequest, RequestEvent, emit, last_request_id, log_retry, r
 from .http import HttpSession, RawResponse, Timeout, TransportFailure
 from .limits import PauseGate
 from .redact import chain_safe, redact
-from .retry import RetryPolicy, is_ambiguous, make_retrying, next_delay, parse_retry_after
+from .retry import (
+    RetryPolicy,
+    is_ambiguous,
+    make_retrying,
+    next_delay,
+    parse_retry_after,
+    should_retry,
+)
 from .wire import encode_query
 
 __all__ = ["NO_BODY", "Call", "Requester"]
@@ -63,10 +73,41 @@ class Call:
     redirect: bool = False
 
 
-@attrs.define
+#: When the logical call in progress must end: on the policy's clock (which decides whether a
+#: retry may start; tests inject it) and on the event loop's (which cuts the attempt in
+#: flight). A call made from inside another (the 409 recovery's lookup) spends what is left
+#: of the outer one.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("scale_async_deadline", default=None)
+
+_JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def dumps(body: Any) -> bytes:
+    """JSON bytes of a request body: orjson, or the standard library for what orjson refuses
+    (integers beyond 64 bits), so that any body the client took before still goes."""
+    try:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(body).encode()
+
+
+def loads(content: bytes) -> Any:
+    """Decoded JSON: orjson, or the standard library for what only it reads (NaN, say)."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
 class _Attempts:
-    count: int = 0
-    ambiguous: bool = False
+    """What one logical call has seen so far; the attempt number itself is tenacity's."""
+
+    __slots__ = ("ambiguous", "count", "deadline")  # deadline: the event loop's time
+
+    def __init__(self, deadline: float | None) -> None:
+        self.ambiguous = False
+        self.count = 0  # the attempt in progress: tenacity's number, set by _attempt
+        self.deadline = deadline
 
 
 class Requester:
@@ -114,30 +155,67 @@ class Requester:
         return f"<Requester {self.base_url}>"
 
     async def call(self, call: Call) -> Any:
-        """Perform ``call`` and return its decoded JSON (None for an empty body)."""
-        attempts = _Attempts()
-        retrying = make_retrying(
-            self.retry,
-            replay_safe=call.replay_safe,
-            observe=log_retry(call.method, call.path, self.retry.max_retries),
-        )
-        with self.in_flight.guard(call.method, call.path):
-            async for attempt in retrying:
-                with attempt:
-                    return await self._attempt(call, attempts)
+        """Perform ``call`` and return its decoded JSON (None for an empty body).
+
+        The first attempt runs on its own: the retry loop is built only once it fails in a
+        way worth retrying, so a call that succeeds pays nothing for it. One deadline bounds
+        the whole call, the attempt in flight included, and any call made inside it.
+        """
+        outer = _DEADLINE.get()
+        policy = self.retry
+        token = None
+        if outer is not None:
+            deadline: float | None = outer[0]
+            cut: float | None = outer[1]
+        elif policy.deadline is not None:
+            deadline = policy.clock() + policy.deadline
+            cut = anyio.current_time() + policy.deadline
+            token = _DEADLINE.set((deadline, cut))
+        else:
+            deadline = cut = None
+        try:
+            with self.in_flight.guard(call.method, call.path):
+                attempts = _Attempts(cut)
+                try:
+                    return await self._attempt(call, attempts, 1)
+                except Exception as exc:
+                    if not should_retry(policy, exc, replay_safe=call.replay_safe):
+                        raise
+                    first = exc
+                retrying = make_retrying(
+                    policy,
+                    replay_safe=call.replay_safe,
+                    observe=log_retry(call.method, call.path, policy.max_retries),
+                    deadline=deadline,
+                    wait_for=self._wait_for,
+                )
+                async for attempt in retrying:
+                    with attempt:
+                        number = attempt.retry_state.attempt_number
+                        if number == 1:
+                            raise first  # replayed, so that tenacity schedules what follows
+                        return await self._attempt(call, attempts, number)
+        finally:
+            if token is not None:
+                _DEADLINE.reset(token)
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
-    async def _attempt(self, call: Call, attempts: _Attempts) -> Any:
+    def _wait_for(self, exc: BaseException) -> float | None:
+        """After a 429 the retry waits exactly as long as the client's gate stays closed."""
+        return self.gate.paused_for if isinstance(exc, ScaleTooManyRequests) else None
+
+    async def _attempt(self, call: Call, attempts: _Attempts, number: int) -> Any:
         await self.gate.wait()
-        attempts.count += 1
-        retries = attempts.count - 1
+        attempts.count = number
+        retries = number - 1
         started = time.perf_counter()
         try:
-            response = await self._send(call)
+            response = await self._send(call, attempts.deadline)
         except TransportFailure as failure:
             exc: ScaleException = ScaleTransportError(
                 self._redact(str(failure)),
                 sent=failure.sent,
+                retryable=failure.retryable,
                 method=call.method,
                 path=call.path,
                 retries=retries,
@@ -193,14 +271,14 @@ class Requester:
             "%s %s attempt %d failed: %s", call.method, call.path, attempts.count, exc.message
         )
 
-    async def _send(self, call: Call) -> RawResponse:
-        headers = dict(call.headers or {})
+    async def _send(self, call: Call, deadline: float | None) -> RawResponse:
+        headers = call.headers
         content: bytes | None = None
         if call.body is not NO_BODY:
-            content = json.dumps(call.body).encode()
-            headers["Content-Type"] = "application/json"
+            content = dumps(call.body)
+            headers = {**headers, **_JSON_HEADERS} if headers else _JSON_HEADERS
         started = time.perf_counter()
-        response = await self.session.send(
+        request = self.session.send(
             call.method,
             f"{self.base_url}/{call.path}",
             params=encode_query(call.params) if call.params else None,
@@ -210,6 +288,17 @@ class Requester:
             headers=headers,
             timeout=self.timeout,
         )
+        if deadline is None:
+            response = await request
+        else:
+            with anyio.CancelScope(deadline=deadline) as scope:
+                response = await request
+            if scope.cancelled_caught:
+                raise TransportFailure(
+                    f"the call's deadline of {self.retry.deadline:g} s passed",
+                    sent=True,
+                    retryable=False,
+                )
         logger.debug(
             "%s %s -> %d in %.1f ms",
             call.method,
@@ -223,7 +312,7 @@ class Requester:
         if not response.content.strip():
             return None
         try:
-            return json.loads(response.content)
+            return loads(response.content)
         except (ValueError, RecursionError) as exc:
             if call.allow_text:
                 return None

@@ -16,12 +16,13 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
-from tenacity import AsyncRetrying, RetryCallState
+
+if TYPE_CHECKING:
+    from tenacity import AsyncRetrying, RetryCallState
 
 from ..exceptions import ScaleException, ScaleTransportError
 
@@ -106,6 +107,8 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
     if seconds is not None:
         return seconds
     try:
+        from email.utils import parsedate_to_datetime  # rarely needed: imported then
+
         when = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
@@ -163,6 +166,8 @@ def should_retry(policy: RetryPolicy, exc: BaseException, *, replay_safe: bool) 
     act are retried: a connection that was never made, or a 429.
     """
     if isinstance(exc, ScaleTransportError):
+        if not exc.retryable:
+            return False
         return policy.retry_transport_errors and (replay_safe or not exc.sent)
     if isinstance(exc, ScaleException) and exc.code in policy.retry_statuses:
         return replay_safe or exc.code == 429
@@ -174,9 +179,17 @@ def make_retrying(
     *,
     replay_safe: bool,
     observe: Callable[[RetryCallState], None] | None = None,
+    deadline: float | None = None,
+    wait_for: Callable[[BaseException], float | None] | None = None,
 ) -> AsyncRetrying:
-    """A tenacity loop that applies ``policy`` to one request; ``observe`` sees each retry."""
-    started = policy.clock()
+    """A tenacity loop that applies ``policy`` to one logical call; ``observe`` sees each retry.
+
+    ``deadline`` is the ``policy.clock()`` time by which the call must be over (by default
+    ``policy.deadline`` from now). ``wait_for`` may name the wait after a failure itself
+    (the pause a 429 already put on the client's gate), so that one figure rules both.
+    """
+    if deadline is None and policy.deadline is not None:
+        deadline = policy.clock() + policy.deadline
 
     def retry(state: RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
@@ -184,16 +197,20 @@ def make_retrying(
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
+        if exc is not None and wait_for is not None:
+            known = wait_for(exc)
+            if known is not None:
+                return known
         retry_after = exc.retry_after if isinstance(exc, ScaleException) else None
         return next_delay(policy, state.attempt_number, retry_after, policy.random())
 
     def stop(state: RetryCallState) -> bool:
         if state.attempt_number > policy.max_retries:
             return True
-        if policy.deadline is None:
+        if deadline is None:
             return False
         upcoming = state.upcoming_sleep or 0.0
-        return policy.clock() - started + upcoming > policy.deadline
+        return policy.clock() + upcoming > deadline
 
     def before_sleep(state: RetryCallState) -> None:
         if observe is not None:
@@ -201,6 +218,8 @@ def make_retrying(
         exc = state.outcome.exception() if state.outcome else None
         if policy.on_retry is not None and exc is not None:
             policy.on_retry(exc, state.upcoming_sleep or 0.0)
+
+    from tenacity import AsyncRetrying  # only once a first attempt has failed
 
     return AsyncRetrying(
         sleep=policy.sleep,

@@ -216,7 +216,7 @@ class Ingest:
         if isinstance(given, Malformed):
             return malformed_record(given)
         if isinstance(item, CreatedTask):
-            task_id = item.task.task_id
+            task_id = item.task_id
             return created_record(
                 number,
                 given,

@@ -24,8 +24,12 @@ def report(client: scale_sync.ScaleClient) -> list[str]:
     for batch in client.get_batches("p", batch_status="in_progress"):
         b: BatchStatus = batch.status
         lines.append(b)
-    result = client.create_tasks(TaskType.Categorization, [{"unique_id": "u"}], project="p")
-    result.succeeded[0].task.refresh()  # the sync twin, with its blocking helpers
+    result = client.create_tasks(
+        TaskType.Categorization, [{"unique_id": "u"}], project="p", keep_tasks=True
+    )
+    kept = result.succeeded[0].task  # the sync twin (kept with keep_tasks=True)
+    if kept is not None:
+        kept.refresh()  # with its blocking helpers
     for created in result.tasks:
         created.add_tags(["x"])
     raw: object = client.api.post_request("projects/p/setOntology", body={"ontology": ["a"]})
