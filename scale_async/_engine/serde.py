@@ -292,4 +292,13 @@ def structure_list(
             method=method,
             path=path,
         )
-    return [structure(item, cls, client=client, method=method, path=path) for item in data]
+    hook = converter.get_structure_hook(cls)
+    try:
+        # One hook for the whole page: no converter dispatch and no try block per item.
+        items: list[M] = [hook(item, cls) for item in data]
+    except Exception:
+        # Some item is wrong: build them one by one, so the error names it as it always has.
+        return [structure(item, cls, client=client, method=method, path=path) for item in data]
+    for item in items:
+        item._client = client
+    return items
