@@ -10,7 +10,7 @@ the first page to learn how many there are, then the others several at a time.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -131,7 +131,13 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
     def __aiter__(self) -> AsyncPageIterator[T]:
         return self
 
-    async def __anext__(self) -> T:
+    def __anext__(self) -> Awaitable[T]:
+        # An item of the page in hand needs no coroutine: most items of a listing are.
+        if self._buffer:
+            return _Ready(self._buffer.pop())
+        return self._next_item()
+
+    async def _next_item(self) -> T:
         while not self._buffer:
             page = await self.next_page()
             if page is None:
@@ -143,6 +149,19 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         """Stop the iteration; nothing more is fetched."""
         self._done = True
         self._buffer = []
+
+
+class _Ready(Generic[T]):
+    """An awaitable that is already done: ``await`` gives ``value`` without suspending."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self.value
+        yield  # pragma: no cover - makes this a generator that returns at once
 
 
 class _Pages(AsyncIterator[list[T]]):

@@ -17,6 +17,7 @@ import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from functools import partial
 
+import anyio
 import httpcore
 import httpx
 
@@ -33,6 +34,8 @@ class LifoPool:
         self._max_connections = max_connections  # what httpx's pool would be given
         self._keepalive = keepalive
         self._idle: dict[_Key, list[httpcore.AsyncHTTPConnection]] = {}
+        #: Every connection open now, idle or not: closing the pool closes them all.
+        self._open: set[httpcore.AsyncHTTPConnection] = set()
 
     async def _take(self, key: _Key) -> httpcore.AsyncHTTPConnection | None:
         idle = self._idle.get(key)
@@ -40,17 +43,22 @@ class LifoPool:
             connection = idle.pop()
             if connection.is_idle() and not connection.has_expired():
                 return connection
-            await connection.aclose()  # expired, or the server closed it
+            await self._close(connection)  # expired, or the server closed it
         return None
+
+    async def _close(self, connection: httpcore.AsyncHTTPConnection) -> None:
+        self._open.discard(connection)
+        with anyio.CancelScope(shield=True):  # a socket is closed even by a cancelled caller
+            await connection.aclose()
 
     async def _give_back(self, key: _Key, connection: httpcore.AsyncHTTPConnection) -> None:
         if not connection.is_idle():
-            await connection.aclose()  # a no-op when it is closed already
+            await self._close(connection)  # a no-op on the socket when it is closed already
             return
         idle = self._idle.setdefault(key, [])
         idle.append(connection)
         if len(idle) > self._max_connections:
-            await idle.pop(0).aclose()
+            await self._close(idle.pop(0))
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         origin = request.url.origin
@@ -60,12 +68,21 @@ class LifoPool:
             try:
                 response = await connection.handle_async_request(request)
             except httpcore.ConnectionNotAvailable:
+                await self._close(connection)
                 connection = None  # the server closed it meanwhile: open a fresh one
+            except BaseException:
+                await self._close(connection)
+                raise
         if connection is None:
             connection = httpcore.AsyncHTTPConnection(
                 origin, ssl_context=self._ssl_context, keepalive_expiry=self._keepalive
             )
-            response = await connection.handle_async_request(request)
+            self._open.add(connection)
+            try:
+                response = await connection.handle_async_request(request)
+            except BaseException:
+                await self._close(connection)
+                raise
         return httpcore.Response(
             response.status,
             headers=response.headers,
@@ -74,9 +91,10 @@ class LifoPool:
         )
 
     async def aclose(self) -> None:
-        idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
+        """Close every connection, those in use too (as httpcore's pool does)."""
+        connections, self._open, self._idle = list(self._open), set(), {}
+        for connection in connections:
+            with anyio.CancelScope(shield=True):
                 await connection.aclose()
 
 
@@ -105,10 +123,13 @@ class _Returning:
         return await self._chunks.__anext__()
 
     async def aclose(self) -> None:
-        await self._response.aclose()
-        give_back, self._give_back = self._give_back, None
-        if give_back is not None:
-            await give_back()
+        # Shielded: a reader cancelled half-way (a deadline, a closing client) still leaves
+        # the connection closed or reusable, never a socket open and forgotten.
+        with anyio.CancelScope(shield=True):
+            await self._response.aclose()
+            give_back, self._give_back = self._give_back, None
+            if give_back is not None:
+                await give_back()
 
 
 def lifo_transport(ctx: ssl.SSLContext, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
