@@ -37,6 +37,11 @@ class JobStopped(ScaleException):
     """The job stopped before this item was attempted (``stop_on_error`` or a fatal error)."""
 
 
+def not_attempted(reason: BaseException) -> JobStopped:
+    """The error of an input a job read but did not attempt, because it stopped early."""
+    return JobStopped(f"not attempted: the job stopped early ({reason})")
+
+
 class BulkError(ScaleException):
     """Raised by ``raise_for_errors()``: some items failed. ``result`` holds every outcome."""
 

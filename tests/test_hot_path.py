@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from scale_async import AsyncScaleClient, JobStopped, RetryPolicy, ScaleTransportError
-from scale_async._api.bulk import UNREACHABLE_STREAK
+from scale_async._engine.jobs import UNREACHABLE_STREAK
 from tests.scripted import task_json
 from tests.test_network import (
     Certs,
@@ -103,6 +103,18 @@ async def test_a_bulk_job_against_a_dead_server_stops_early() -> None:
     assert result.succeeded == []
     assert UNREACHABLE_STREAK <= result.total < UNREACHABLE_STREAK + 4
     assert [item.index for item in result.failed] == list(range(result.total))
+    assert all(isinstance(item.error, ScaleTransportError | JobStopped) for item in result.failed)
+
+
+async def test_a_v2_bulk_job_against_a_dead_server_stops_early_too() -> None:
+    """v2's chat-task jobs stop by the same rule as v1's (they used to fail every input)."""
+    policy = RetryPolicy(max_retries=2, sleep=lambda _: anyio.lowlevel.checkpoint())
+    payloads = [{"project_name": "p", "template_variables": {"n": n}} for n in range(200)]
+    async with client_for(f"http://127.0.0.1:{free_port()}/v1", retry=policy) as client:
+        with anyio.fail_after(10):
+            result = await client.v2.create_chat_tasks(payloads, concurrency=4)
+    assert isinstance(result.stopped_early, ScaleTransportError)
+    assert UNREACHABLE_STREAK <= result.total < UNREACHABLE_STREAK + 4
     assert all(isinstance(item.error, ScaleTransportError | JobStopped) for item in result.failed)
 
 

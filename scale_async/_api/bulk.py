@@ -8,7 +8,7 @@ from typing import Any, TypeAlias, TypeVar
 from .._engine.chances import SecondChances, is_transient
 from .._engine.checks import require_text
 from .._engine.idempotency import derive_unique_id
-from .._engine.jobs import BulkStream, Job, Progress
+from .._engine.jobs import BulkStream, Job, Progress, StopRule
 from .._engine.limits import RateLimiter
 from .._engine.lookup import Coalesced
 from .._engine.retry import backoff_delay
@@ -19,18 +19,15 @@ from ..bulk import (
     CancelledTask,
     CreatedTask,
     FailedItem,
-    JobStopped,
     SkippedTask,
     TaskFailure,
     UpdatedTask,
+    not_attempted,
 )
 from ..exceptions import (
     ScaleClientClosed,
     ScaleDuplicateResource,
-    ScaleForbidden,
     ScaleInvalidRequest,
-    ScaleTransportError,
-    ScaleUnauthorized,
 )
 from ..tasks import Task, TaskFields, TaskStatus, TaskType
 from .tasks import TasksAPI, require_tags
@@ -56,40 +53,6 @@ UpdateResult = UpdatedTask[Task] | TaskFailure
 _FINISHED = {TaskStatus.Completed.value, TaskStatus.Canceled.value}
 
 
-#: Results in a row whose request could not reach the server, even after its retries, that
-#: make a job conclude the server is gone (one alone may be a blip of a healthy server).
-UNREACHABLE_STREAK = 16
-
-
-class _Fatal:
-    """Why a failure ends the job: always for bad credentials or a closed client; for a
-    server that could not be reached by ``UNREACHABLE_STREAK`` requests in a row (every
-    other input would fail the same way, one by one, each after its retries); for any
-    failure with stop_on_error."""
-
-    def __init__(self, stop_on_error: bool) -> None:
-        self._stop_on_error = stop_on_error
-        self._unreachable = 0
-
-    def __call__(self, result: object) -> BaseException | None:
-        error: BaseException | None = getattr(result, "error", None)
-        if isinstance(error, ScaleTransportError) and not error.sent:
-            self._unreachable += 1
-        else:
-            self._unreachable = 0
-        if error is None:
-            return None
-        if self._stop_on_error or isinstance(
-            error, ScaleUnauthorized | ScaleForbidden | ScaleClientClosed
-        ):
-            return error
-        return error if self._unreachable >= UNREACHABLE_STREAK else None
-
-
-def _not_attempted(reason: BaseException) -> JobStopped:
-    return JobStopped(f"not attempted: the job stopped early ({reason})")
-
-
 def _task_id(ref: Any) -> str | None:
     """The id a task reference names, or None when it names none."""
     task_id = ref.task_id if isinstance(ref, TaskFields) else ref
@@ -103,7 +66,7 @@ def _not_a_task(ref: Any) -> TaskFailure:
 
 
 def _stopped(ref: Any, reason: BaseException) -> TaskFailure:
-    return TaskFailure(task_id=_task_id(ref) or str(ref), error=_not_attempted(reason))
+    return TaskFailure(task_id=_task_id(ref) or str(ref), error=not_attempted(reason))
 
 
 async def _pairs_async(refs: AsyncIterable[Any], value: Any) -> AsyncIterator[tuple[Any, Any]]:
@@ -139,7 +102,7 @@ class BulkAPI(TasksAPI):
         return Job(
             handle=handle,
             failed=lambda result: isinstance(result, failure),
-            fatal=_Fatal(stop_on_error),
+            fatal=StopRule(stop_on_error),
             skipped=skipped,
             concurrency=concurrency,
             progress=progress,
@@ -253,7 +216,7 @@ class BulkAPI(TasksAPI):
             return await create(index, payload, body)
 
         def skipped(index: int, payload: Any, reason: BaseException) -> CreateResult:
-            return FailedItem(index=index, payload=payload, error=_not_attempted(reason))
+            return FailedItem(index=index, payload=payload, error=not_attempted(reason))
 
         return self._job(
             handle,

@@ -24,9 +24,10 @@ import anyio
 import attrs
 from anyio.abc import TaskGroup
 
+from ..exceptions import ScaleClientClosed, ScaleForbidden, ScaleTransportError, ScaleUnauthorized
 from .checks import require_int
 
-__all__ = ["BulkStream", "Job", "Progress"]
+__all__ = ["UNREACHABLE_STREAK", "BulkStream", "Job", "Progress", "StopRule"]
 
 
 T = TypeVar("T")
@@ -256,3 +257,33 @@ class BulkStream(Generic[R], AsyncIterator[R]):
                 batch.append(self._receive.receive_nowait())
             except (anyio.WouldBlock, anyio.EndOfStream):
                 return batch
+
+
+#: Results in a row whose request could not reach the server, even after its retries, that
+#: make a job conclude the server is gone (one alone may be a blip of a healthy server).
+UNREACHABLE_STREAK = 16
+
+
+class StopRule:
+    """Why a failure ends the job: always for bad credentials or a closed client; for a
+    server that could not be reached by ``UNREACHABLE_STREAK`` requests in a row (every
+    other input would fail the same way, one by one, each after its retries); for any
+    failure with stop_on_error."""
+
+    def __init__(self, stop_on_error: bool) -> None:
+        self._stop_on_error = stop_on_error
+        self._unreachable = 0
+
+    def __call__(self, result: object) -> BaseException | None:
+        error: BaseException | None = getattr(result, "error", None)
+        if isinstance(error, ScaleTransportError) and not error.sent:
+            self._unreachable += 1
+        else:
+            self._unreachable = 0
+        if error is None:
+            return None
+        if self._stop_on_error or isinstance(
+            error, ScaleUnauthorized | ScaleForbidden | ScaleClientClosed
+        ):
+            return error
+        return error if self._unreachable >= UNREACHABLE_STREAK else None

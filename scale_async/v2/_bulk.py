@@ -15,10 +15,9 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from .._engine.jobs import BulkStream, Job, Progress
+from .._engine.jobs import BulkStream, Job, Progress, StopRule
 from .._engine.limits import RateLimiter
-from ..bulk import BulkResult, FailedItem, JobStopped
-from ..exceptions import ScaleForbidden, ScaleUnauthorized
+from ..bulk import BulkResult, FailedItem, not_attempted
 from ._listing import V2Listing
 from ._requests import BatchOperationRequest, CreateChatTaskRequest, request_body
 from ._resources import (
@@ -102,19 +101,6 @@ class BatchActionsResult(BulkResult[BatchFailure]):
         return failure.batch
 
 
-def _fatal(result: Any, stop_on_error: bool) -> BaseException | None:
-    error = getattr(result, "error", None)
-    if not isinstance(error, BaseException):
-        return None
-    if stop_on_error or isinstance(error, ScaleUnauthorized | ScaleForbidden):
-        return error
-    return None
-
-
-def _not_attempted(reason: BaseException) -> JobStopped:
-    return JobStopped(f"not attempted: the job stopped early ({reason})")
-
-
 class V2Bulk(V2Listing):
     """Many chat tasks, or one operation on many batches, concurrently."""
 
@@ -157,9 +143,9 @@ class V2Bulk(V2Listing):
         return Job(
             handle=handle,
             failed=lambda result: isinstance(result, FailedItem),
-            fatal=lambda result: _fatal(result, stop_on_error),
+            fatal=StopRule(stop_on_error),
             skipped=lambda index, payload, reason: FailedItem(
-                index=index, payload=payload, error=_not_attempted(reason)
+                index=index, payload=payload, error=not_attempted(reason)
             ),
             concurrency=concurrency,
             progress=progress,
@@ -244,9 +230,9 @@ class V2Bulk(V2Listing):
         job: Job[Any, BatchDone | BatchFailure] = Job(
             handle=handle,
             failed=lambda result: isinstance(result, BatchFailure),
-            fatal=lambda result: _fatal(result, False),
+            fatal=StopRule(False),
             skipped=lambda _, item, reason: BatchFailure(
-                batch=ref(item), error=_not_attempted(reason)
+                batch=ref(item), error=not_attempted(reason)
             ),
             concurrency=concurrency,
             progress=progress,
