@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum, EnumMeta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-__all__ = ["AbsentKeysRaise", "Model", "ValueEnum", "absent_keys", "tolerant", "wire"]
+__all__ = [
+    "AbsentKeysRaise",
+    "Model",
+    "ValueEnum",
+    "absent_keys",
+    "install_reader",
+    "tolerant",
+    "wire",
+]
 
 
 M = TypeVar("M", bound="Model")
@@ -113,22 +121,25 @@ class AbsentKeysRaise:
 
 _Built = TypeVar("_Built", bound=Model)
 _shims: dict[type, type] = {}
+#: How ``cls(json, client)`` reads the JSON: installed by the serde, which stands on this
+#: module (so this one cannot import it).
+_readers: list[Callable[[Any, type[Any]], Any]] = []
+
+
+def install_reader(reader: Callable[[Any, type[Any]], Any]) -> None:
+    """Make ``reader(json, cls)`` what builds a model from JSON for ``cls(json, client)``."""
+    _readers.append(reader)
 
 
 def _from_json(cls: type[_Built], json: Any, client: Any = None) -> _Built:
     """``cls(json, client)`` as the SDK builds models; a missing required key is a KeyError."""
-    from .serde import _describe, converter  # the serde stands on this module
-
     if not isinstance(json, dict):
         raise TypeError(f"{cls.__name__}(json, client) needs a dict, got {type(json).__name__}")
     for field in attrs.fields(cls):
         required = field.default is attrs.NOTHING and not field.name.startswith("_")
         if required and field.metadata.get("wire", field.name) not in json:
             raise KeyError(field.metadata.get("wire", field.name))
-    try:
-        obj = converter.structure(json, cls)
-    except Exception as exc:
-        raise TypeError(f"cannot build {cls.__name__} from this JSON: {_describe(exc)}") from exc
+    obj: _Built = _readers[-1](json, cls)
     obj._bind(client)
     # type() now calls __init__ with (json, client), which attrs' keyword-only __init__
     # refuses: for that one call the object wears a subclass whose __init__ takes it off.

@@ -18,7 +18,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
 from ..exceptions import ScaleInvalidResponse
-from .model import Model, ValueEnum, tolerant
+from .model import Model, ValueEnum, install_reader, tolerant
 from .redact import chain_safe
 
 __all__ = ["converter", "structure", "structure_list"]
@@ -302,3 +302,14 @@ def structure_list(
     for item in items:
         item._client = client
     return items
+
+
+def _read_for_construction(json: Any, cls: type[Any]) -> Any:
+    """``cls(json, client)``: the converter's reading, any failure a ``TypeError``."""
+    try:
+        return converter.structure(json, cls)
+    except Exception as exc:
+        raise TypeError(f"cannot build {cls.__name__} from this JSON: {_describe(exc)}") from exc
+
+
+install_reader(_read_for_construction)
