@@ -62,3 +62,18 @@ def test_benchmark_suite_runs_every_scenario_and_checks_every_run(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     assert "matplotlib" in (render_chart(doc, tmp_path / "chart.png") or "")
     assert not (tmp_path / "chart.png").exists()
+
+
+def test_targets_table_marks_reference_rows_and_only_targets_decide_the_exit() -> None:
+    from benchmarks.targets import Figure, exit_status, render
+
+    bound = Figure("the bound", 4.5, "ref", None, "3200 vs 714 tasks/s")
+    missed = Figure("a ratio", 1.1, "≥ 3", False, "786 vs 714 tasks/s")
+    met = Figure("another", 0.9, "≥ 0.75", True, "x")
+    table = render([bound, missed, met], "header")
+    rows = table.splitlines()[4:]
+    assert rows[0].endswith("| 4.50 | ref | — | 3200 vs 714 tasks/s |")
+    assert "| **no** |" in rows[1]
+    assert "| yes |" in rows[2]
+    assert exit_status([bound, met]) == 0
+    assert exit_status([bound, missed, met]) == 2
