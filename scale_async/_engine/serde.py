@@ -21,9 +21,10 @@ from ..exceptions import ScaleInvalidResponse
 from .model import Model, ValueEnum, install_reader, tolerant
 from .redact import chain_safe
 
-__all__ = ["converter", "structure", "structure_list"]
+__all__ = ["converter", "register_str_or", "str_or", "structure", "structure_list"]
 
 M = TypeVar("M", bound=Model)
+B = TypeVar("B")
 
 converter = cattrs.Converter()
 
@@ -59,30 +60,37 @@ def _make_list_hook(tp: Any) -> Callable[[Any, Any], list[Any]]:
 converter.register_structure_hook_factory(_is_list, _make_list_hook)
 
 
-def _tolerant_enum(tp: Any) -> type[Enum] | None:
-    """The Enum in ``E | str`` (optionally ``| None``), which must not reject new values."""
+def str_or(tp: Any, base: type[B]) -> type[B] | None:
+    """The subclass of ``base`` in ``str | X`` (optionally ``| None``), else None.
+
+    Both the enums that must not reject new values (``E | str``) and v2's expandable
+    references (``str | Model``, an id or the whole object) have this shape.
+    """
     if get_origin(tp) not in (Union, types.UnionType):
         return None
     args = [a for a in get_args(tp) if a is not type(None)]
-    enums = [a for a in args if isinstance(a, type) and issubclass(a, Enum)]
-    if len(enums) == 1 and str in args and len(args) == 2:
-        return enums[0]
+    found = [a for a in args if isinstance(a, type) and issubclass(a, base)]
+    if len(found) == 1 and str in args and len(args) == 2:
+        return found[0]
     return None
 
 
-def _make_tolerant_hook(tp: Any) -> Callable[[Any, Any], Any]:
-    enum_cls = _tolerant_enum(tp)
-    assert enum_cls is not None
+def register_str_or(base: type[B], build: Callable[[type[B], Any], Any]) -> None:
+    """Read every ``str | X`` field (``X`` a ``base``) with ``build(X, value)``; None stays."""
 
-    def hook(value: Any, _: Any) -> Any:
-        return None if value is None else tolerant(enum_cls, value)
+    def make_hook(tp: Any) -> Callable[[Any, Any], Any]:
+        cls = str_or(tp, base)
+        assert cls is not None
 
-    return hook
+        def hook(value: Any, _: Any) -> Any:
+            return None if value is None else build(cls, value)
+
+        return hook
+
+    converter.register_structure_hook_factory(lambda t: str_or(t, base) is not None, make_hook)
 
 
-converter.register_structure_hook_factory(
-    lambda t: _tolerant_enum(t) is not None, _make_tolerant_hook
-)
+register_str_or(Enum, tolerant)
 
 
 def _structure_value_enum(value: Any, cls: type[ValueEnum]) -> ValueEnum:
@@ -115,7 +123,7 @@ def _field_check(tp: Any, var: str) -> tuple[str, str] | None:
     if get_origin(tp) in (Union, types.UnionType):
         args = [a for a in get_args(tp) if a is not type(None)]
         optional = len(args) < len(get_args(tp))
-        if _tolerant_enum(tp) is not None:
+        if str_or(tp, Enum) is not None:
             test, build = f"type({var}) is str", f"_enum_{var}({var}, _type_{var})"
         elif len(args) == 1:
             inner = _field_check(args[0], var)

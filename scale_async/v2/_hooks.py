@@ -11,47 +11,24 @@ else goes to the package's own ISO-8601 parser, the one NGA's models use. The pl
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, NewType, Union, get_args, get_origin
+from typing import Any, NewType
 
 from .._engine.model import Model
-from .._engine.serde import converter
+from .._engine.serde import converter, register_str_or
 from .._engine.times import parse_datetime
 
-__all__ = ["Timestamp", "id_or_model", "parse_timestamp"]
+__all__ = ["Timestamp", "parse_timestamp"]
 
 #: A time from a v2 response: an aware ``datetime``.
 Timestamp = NewType("Timestamp", datetime)
 
 
-def id_or_model(tp: Any) -> type[Model] | None:
-    """The model in ``str | M`` (optionally ``| None``), the shape of an expandable reference."""
-    if get_origin(tp) not in (Union, types.UnionType):
-        return None
-    args = [a for a in get_args(tp) if a is not type(None)]
-    models = [a for a in args if isinstance(a, type) and issubclass(a, Model)]
-    if len(args) == 2 and str in args and len(models) == 1:
-        return models[0]
-    return None
+def _reference(model: type[Model], value: Any) -> Any:
+    return value if isinstance(value, str) else converter.structure(value, model)
 
 
-def _make_reference_hook(tp: Any) -> Callable[[Any, Any], Any]:
-    model = id_or_model(tp)
-    assert model is not None
-
-    def hook(value: Any, _: Any) -> Any:
-        if value is None or isinstance(value, str):
-            return value
-        return converter.structure(value, model)
-
-    return hook
-
-
-converter.register_structure_hook_factory(
-    lambda t: id_or_model(t) is not None, _make_reference_hook
-)
+register_str_or(Model, _reference)
 
 
 def parse_timestamp(value: Any) -> Timestamp:
