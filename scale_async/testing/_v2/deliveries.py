@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .._asgi import Reply, Request
-from .._clock import format_ms
+from .._clock import format_ms, within
 from .._errors import ApiError
 from . import queries as q
 from .paging import page
-from .routes import ROUTES, Ctx, _options, _project_id, _task_key
+from .routes import ROUTES, Ctx, _options, _project_id, _task_key, found, paged
 from .world import V2DatasetDelivery, V2DatasetTask, V2Delivery
 
 D = TypeVar("D", V2Delivery, V2DatasetDelivery)
@@ -19,7 +19,7 @@ D = TypeVar("D", V2Delivery, V2DatasetDelivery)
 def _deliveries_reply(req: Request, deliveries: list[D], to_json: Callable[[D], Any]) -> Reply:
     """A listing of project or dataset deliveries: those delivered within the query's window."""
     after, before = q.moment(req.query, "delivered_after"), q.moment(req.query, "delivered_before")
-    kept = [to_json(d) for d in deliveries if q.between(d.delivered_ms, after, before)]
+    kept = [to_json(d) for d in deliveries if within(d.delivered_ms, after, before)]
     return Reply(200, {"deliveries": kept})
 
 
@@ -27,14 +27,14 @@ def _delivery(ctx: Ctx, req: Request) -> V2Delivery:
     delivery_id, name = q.text(req.query, "delivery_id"), q.text(req.query, "delivery_name")
     if delivery_id is None and name is None:
         raise ApiError(400, "delivery_id or delivery_name is required")
-    found = (
+    delivered = (
         ctx.account.deliveries.get(delivery_id)
         if delivery_id is not None
         else ctx.account.delivery_named(name or "")
     )
-    if found is None:
+    if delivered is None:
         raise ApiError(404, f"Delivery {delivery_id or name} not found")
-    return found
+    return delivered
 
 
 @ROUTES.add("GET", "deliveries")
@@ -66,9 +66,7 @@ def _get_delivery(ctx: Ctx, req: Request) -> Reply:
         ),
         "tasks": [ctx.world.task_json(ctx.account, task, expand) for task in chunk],
     }
-    if token:
-        body["next_token"] = token
-    return Reply(200, body)
+    return paged(body, token)
 
 
 @ROUTES.add("GET", "delivery/tasks")
@@ -92,7 +90,7 @@ def _get_delivery_tasks(ctx: Ctx, req: Request) -> Reply:
             task = ctx.account.tasks.get(task_id)
             if task is None or (status is not None and task.status != status):
                 continue
-            if q.between(task.completed_ms, after, before):
+            if within(task.completed_ms, after, before):
                 docs.append((delivery, task))
     docs.sort(key=lambda pair: _task_key(pair[1]) + pair[0].id)
     chunk, token = page(
@@ -115,19 +113,14 @@ def _get_delivery_tasks(ctx: Ctx, req: Request) -> Reply:
         ],
         "total": len(docs),
     }
-    if token:
-        body["next_token"] = token
-    return Reply(200, body)
+    return paged(body, token)
 
 
 # -- datasets ----------------------------------------------------------------------------------
 
 
 def _dataset_delivery(ctx: Ctx, delivery_id: str) -> V2DatasetDelivery:
-    delivery = ctx.account.dataset_deliveries.get(delivery_id)
-    if delivery is None:
-        raise ApiError(404, f"Dataset delivery {delivery_id} not found")
-    return delivery
+    return found(ctx.account.dataset_deliveries, delivery_id, f"Dataset delivery {delivery_id}")
 
 
 def _dataset_task_key(task: V2DatasetTask) -> str:
@@ -166,17 +159,13 @@ def _get_dataset_delivery(ctx: Ctx, req: Request) -> Reply:
         "delivery": ctx.world.dataset_delivery_json(ctx.account, delivery, expand),
         "tasks": [ctx.world.dataset_task_json(ctx.account, t, expand) for t in chunk],
     }
-    if token:
-        body["next_token"] = token
-    return Reply(200, body)
+    return paged(body, token)
 
 
 @ROUTES.add("GET", "datasets/task")
 def _get_dataset_task(ctx: Ctx, req: Request) -> Reply:
     expand = q.expand(req.query, ("dataset", "delivery"))
-    task = ctx.account.dataset_tasks.get(q.required(req.query, "task_id"))
-    if task is None:
-        raise ApiError(404, "Dataset task not found")
+    task = found(ctx.account.dataset_tasks, q.required(req.query, "task_id"), "Dataset task")
     return Reply(200, ctx.world.dataset_task_json(ctx.account, task, expand))
 
 
@@ -198,17 +187,14 @@ def _get_dataset_tasks(ctx: Ctx, req: Request) -> Reply:
         if (
             (dataset_id is None or task.dataset_id == dataset_id)
             and (delivery_id is None or task.delivery_id == delivery_id)
-            and q.between(delivery.delivered_ms, after, before)
+            and within(delivery.delivered_ms, after, before)
         ):
             matching.append(task)
     matching.sort(key=_dataset_task_key)
     chunk, token = page(matching, _dataset_task_key, q.text(query, "next_token"), q.limit(query))
-    body: dict[str, Any] = {
-        "tasks": [ctx.world.dataset_task_json(ctx.account, t, expand) for t in chunk]
-    }
-    if token:
-        body["next_token"] = token
-    return Reply(200, body)
+    return paged(
+        {"tasks": [ctx.world.dataset_task_json(ctx.account, t, expand) for t in chunk]}, token
+    )
 
 
 @ROUTES.add("GET", "datasets/task/{task_id}/response_url/{attachment_id}")
@@ -222,7 +208,5 @@ def _get_response_url(ctx: Ctx, req: Request) -> Reply:
 
 @ROUTES.add("GET", "schema")
 def _get_schema(ctx: Ctx, req: Request) -> Reply:
-    schema = ctx.account.schemas.get(q.required(req.query, "schema_id"))
-    if schema is None:
-        raise ApiError(404, "Schema not found")
+    schema = found(ctx.account.schemas, q.required(req.query, "schema_id"), "Schema")
     return Reply(200, {"schema": dict(schema)})

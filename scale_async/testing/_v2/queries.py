@@ -65,12 +65,3 @@ def expand(query: Query, allowed: Iterable[str]) -> set[str]:
         if value not in allowed:
             raise ApiError(400, f"expand must name {', '.join(allowed)}, got {value!r}")
     return values
-
-
-def between(value: int | None, after: int | None, before: int | None) -> bool:
-    """Whether a stamp passes ``*_after``/``*_before`` (inclusive); absent fails a bound."""
-    if after is None and before is None:
-        return True
-    if value is None:
-        return False
-    return (after is None or value >= after) and (before is None or value <= before)

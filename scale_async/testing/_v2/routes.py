@@ -7,11 +7,12 @@ require; errors are v1's ``{"status_code", "error"}`` bodies, as the v2 API's ar
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .._asgi import Reply, Request
+from .._clock import within
 from .._errors import ApiError
 from .._params import Mode, as_object, many
 from .._router import Router
@@ -19,6 +20,8 @@ from . import queries as q
 from .paging import page, scan
 from .tasks import chat_thread
 from .world import V2Account, V2Batch, V2Task, V2World
+
+T = TypeVar("T")
 
 TASK_OPTIONS = ("annotation_details", "attachment_details", "model_parameters", "submissions")
 
@@ -33,8 +36,20 @@ class Ctx:
     files_url: str
 
 
-Handler = Callable[[Ctx, Request], Reply]
-ROUTES: Router[Handler] = Router()
+ROUTES: Router[Callable[[Ctx, Request], Reply]] = Router()
+
+
+def found(table: Mapping[str, T], key: str, what: str) -> T:
+    """``table[key]``, or the API's 404 ``{what} not found``."""
+    item = table.get(key)
+    if item is None:
+        raise ApiError(404, f"{what} not found")
+    return item
+
+
+def paged(body: dict[str, Any], token: str | None) -> Reply:
+    """A page of a listing: ``next_token`` is there only when another page is."""
+    return Reply(200, {**body, "next_token": token} if token else body)
 
 
 def _options(req: Request) -> None:
@@ -89,6 +104,13 @@ def _batch(ctx: Ctx, batch_id: str | None, batch_name: str | None) -> V2Batch | 
     return batch
 
 
+def _named_batch(ctx: Ctx, batch_id: str | None, batch_name: str | None) -> V2Batch:
+    batch = _batch(ctx, batch_id, batch_name)
+    if batch is None:
+        raise ApiError(400, "batch_id or batch_name is required")
+    return batch
+
+
 def _task_key(task: V2Task) -> str:
     return f"{task.created_ms:015d}{task.task_id}"
 
@@ -100,9 +122,7 @@ def _task_key(task: V2Task) -> str:
 def _get_task(ctx: Ctx, req: Request) -> Reply:
     expand = q.expand(req.query, ("project", "batch"))
     _options(req)
-    task = ctx.account.tasks.get(q.required(req.query, "task_id"))
-    if task is None:
-        raise ApiError(404, "Task not found")
+    task = found(ctx.account.tasks, q.required(req.query, "task_id"), "Task")
     return Reply(200, ctx.world.task_json(ctx.account, task, expand))
 
 
@@ -124,12 +144,11 @@ def _get_tasks(ctx: Ctx, req: Request) -> Reply:
             (project_id is None or task.project_id == project_id)
             and (batch is None or task.batch_id == batch.id)
             and (status is None or task.status == status)
-            and q.between(task.completed_ms, after, before)
+            and within(task.completed_ms, after, before)
         )
 
     chunk, token = scan(ctx.account.ordered, _task_key, q.text(query, "next_token"), size, wanted)
-    tasks = [ctx.world.task_json(ctx.account, task, expand) for task in chunk]
-    return Reply(200, {"tasks": tasks, "next_token": token} if token else {"tasks": tasks})
+    return paged({"tasks": [ctx.world.task_json(ctx.account, t, expand) for t in chunk]}, token)
 
 
 @ROUTES.add("POST", "task/chat")
@@ -166,9 +185,7 @@ def _create_chat_task(ctx: Ctx, req: Request) -> Reply:
 @ROUTES.add("POST", "task/metadata")
 def _set_task_metadata(ctx: Ctx, req: Request) -> Reply:
     body = _body(req)
-    task = ctx.account.tasks.get(_str(body, "task_id") or "")
-    if task is None:
-        raise ApiError(404, "Task not found")
+    task = found(ctx.account.tasks, _str(body, "task_id") or "", "Task")
     metadata = _dict(body, "metadata", required=True) or {}
     task.metadata = {**task.metadata, **metadata} if body.get("merge") else copy.deepcopy(metadata)
     return Reply(200, ctx.world.task_json(ctx.account, task))
@@ -176,9 +193,8 @@ def _set_task_metadata(ctx: Ctx, req: Request) -> Reply:
 
 @ROUTES.add("GET", "annotation")
 def _get_annotation(ctx: Ctx, req: Request) -> Reply:
-    annotation = ctx.account.annotations.get(q.required(req.query, "annotation_id"))
-    if annotation is None:
-        raise ApiError(404, "Annotation not found")
+    annotation_id = q.required(req.query, "annotation_id")
+    annotation = found(ctx.account.annotations, annotation_id, "Annotation")
     return Reply(200, copy.deepcopy(annotation))
 
 
@@ -188,9 +204,7 @@ def _get_annotation(ctx: Ctx, req: Request) -> Reply:
 @ROUTES.add("GET", "batch")
 def _get_batch(ctx: Ctx, req: Request) -> Reply:
     expand = q.expand(req.query, ("project",))
-    batch = _batch(ctx, q.text(req.query, "batch_id"), q.text(req.query, "batch_name"))
-    if batch is None:
-        raise ApiError(400, "batch_id or batch_name is required")
+    batch = _named_batch(ctx, q.text(req.query, "batch_id"), q.text(req.query, "batch_name"))
     return Reply(200, ctx.world.batch_json(ctx.account, batch, expand))
 
 
@@ -207,8 +221,8 @@ def _get_batches(ctx: Ctx, req: Request) -> Reply:
         for batch in ctx.account.batches.values()
         if (project_id is None or batch.project_id == project_id)
         and (status is None or batch.status == status)
-        and q.between(batch.created_ms, *created)
-        and q.between(batch.completed_ms, *completed)
+        and within(batch.created_ms, *created)
+        and within(batch.completed_ms, *completed)
     ]
     chunk, token = page(
         matching,
@@ -216,8 +230,7 @@ def _get_batches(ctx: Ctx, req: Request) -> Reply:
         q.text(query, "next_token"),
         q.limit(query),
     )
-    batches = [ctx.world.batch_json(ctx.account, batch, expand) for batch in chunk]
-    return Reply(200, {"batches": batches, "next_token": token} if token else {"batches": batches})
+    return paged({"batches": [ctx.world.batch_json(ctx.account, b, expand) for b in chunk]}, token)
 
 
 @ROUTES.add("POST", "batch")
@@ -247,10 +260,7 @@ def _create_batch(ctx: Ctx, req: Request) -> Reply:
 
 def _operated(ctx: Ctx, req: Request) -> V2Batch:
     body = _body(req)
-    batch = _batch(ctx, _str(body, "batch_id"), _str(body, "batch_name"))
-    if batch is None:
-        raise ApiError(400, "batch_id or batch_name is required")
-    return batch
+    return _named_batch(ctx, _str(body, "batch_id"), _str(body, "batch_name"))
 
 
 def _move(batch: V2Batch, allowed: tuple[str, ...], to: str, verb: str) -> None:
@@ -324,6 +334,6 @@ def _get_projects(ctx: Ctx, req: Request) -> Reply:
     projects = [
         ctx.world.project_json(p)
         for p in ctx.account.projects.values()
-        if q.between(p.created_ms, after, before)
+        if within(p.created_ms, after, before)
     ]
     return Reply(200, {"projects": projects})
