@@ -453,7 +453,7 @@ class V2Client(SyncNamespace):
         concurrency: int = 16,
         progress: Callable[[Progress], object] | None = None,
     ) -> BatchActionsResult:
-        """``pause_batch`` on many batches concurrently."""
+        """``pause_batch`` on many batches concurrently (ids, or names with ``by="name"``)."""
         return cast("BatchActionsResult", self._call(self._async.pause_batches, batches, by=by, concurrency=concurrency, progress=progress))
 
     def resume_batches(
@@ -464,7 +464,7 @@ class V2Client(SyncNamespace):
         concurrency: int = 16,
         progress: Callable[[Progress], object] | None = None,
     ) -> BatchActionsResult:
-        """``resume_batch`` on many batches concurrently."""
+        """``resume_batch`` on many batches concurrently (ids, or names with ``by="name"``)."""
         return cast("BatchActionsResult", self._call(self._async.resume_batches, batches, by=by, concurrency=concurrency, progress=progress))
 
     def cancel_batches(
@@ -475,5 +475,5 @@ class V2Client(SyncNamespace):
         concurrency: int = 16,
         progress: Callable[[Progress], object] | None = None,
     ) -> BatchActionsResult:
-        """``cancel_batch`` on many batches concurrently."""
+        """``cancel_batch`` on many batches concurrently (ids, or names with ``by="name"``)."""
         return cast("BatchActionsResult", self._call(self._async.cancel_batches, batches, by=by, concurrency=concurrency, progress=progress))

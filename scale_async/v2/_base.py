@@ -8,8 +8,10 @@ error mapping, key redaction, timeouts) is the engine's ``Requester``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
@@ -19,9 +21,59 @@ from .._engine.model import Model
 from .._engine.requester import Call
 from ._wire import v2_host
 
-__all__ = ["V2Core"]
+__all__ = ["BatchAction", "V2Core", "operation"]
 
 M = TypeVar("M", bound=Model)
+S = TypeVar("S")
+A = TypeVar("A")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+@attrs.frozen
+class BatchAction(Generic[M]):
+    """One of the four batch operations: where it is POSTed (below ``/v2``), what the API
+    answers, and what it does (the start of its docstrings)."""
+
+    path: str
+    answer: type[M]
+    does: str
+
+    def doc(self, *, many: bool = False) -> str:
+        """The docstring of ``{verb}_batch`` (``many``: of ``{verb}_batches``)."""
+        if not many:
+            return f"{self.does} (``POST /v2/{self.path}``)."
+        verb = self.path.rpartition("/")[2]
+        return f'``{verb}_batch`` on many batches concurrently (ids, or names with ``by="name"``).'
+
+
+def operation(
+    on: Callable[Concatenate[S, A, P], Awaitable[R]], fixed: A, doc: str
+) -> Callable[Concatenate[S, P], Coroutine[Any, Any, R]]:
+    """The method ``on`` with its first argument ``fixed``: an operation of its own, which
+    type checkers and ``inspect`` (so the sync generator too) see with ``on``'s parameters.
+
+    For operations that differ only in data (the four batch actions): their signature is
+    written once, on ``on``. Where ``on`` returns a type variable, ``inspect`` reads the
+    type ``fixed.answer`` (the one type checkers infer).
+    """
+
+    async def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await on(self, fixed, *args, **kwargs)
+
+    signature = inspect.signature(on)
+    first, _, *rest = signature.parameters.values()
+    first = first.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD)  # ``self``, as in a def
+    returns = signature.return_annotation
+    named = vars(sys.modules[on.__module__]).get(returns) if isinstance(returns, str) else returns
+    if isinstance(named, TypeVar):
+        returns = fixed.answer.__name__  # type: ignore[attr-defined]
+    call.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[first, *rest], return_annotation=returns
+    )
+    call.__doc__ = doc
+    call.__module__ = on.__module__
+    return call
 
 
 class V2Core(HttpCore):

@@ -18,14 +18,11 @@ import attrs
 from .._engine.jobs import BulkStream, Job, Progress, StopRule
 from .._engine.limits import RateLimiter
 from ..bulk import BulkResult, FailedItem, not_attempted
+from ._base import BatchAction, operation
 from ._listing import V2Listing
+from ._operations import CANCEL, FINALIZE, PAUSE, RESUME
 from ._requests import BatchOperationRequest, CreateChatTaskRequest, request_body
-from ._resources import (
-    Batch,
-    CancelBatch200Response,
-    PauseBatch200Response,
-    ResumeBatch200Response,
-)
+from ._resources import Batch
 from ._tasks import Task
 
 __all__ = [
@@ -201,12 +198,13 @@ class V2Bulk(V2Listing):
 
     async def _on_batches(
         self,
-        path: str,
+        action: BatchAction[Any],
+        /,
         batches: BatchRefs,
-        by: Literal["id", "name"],
         *,
-        concurrency: int,
-        progress: Callable[[Progress], object] | None,
+        by: Literal["id", "name"] = "id",
+        concurrency: int = 16,
+        progress: Callable[[Progress], object] | None = None,
     ) -> BatchActionsResult:
         if by not in ("id", "name"):
             raise ValueError(f"by must be 'id' or 'name', got {by!r}")
@@ -222,7 +220,7 @@ class V2Bulk(V2Listing):
                 if not isinstance(item, str | Batch) or not name:
                     raise ValueError(f"expected a batch {by} or a Batch, got {item!r}")
                 body = request_body(BatchOperationRequest, {f"batch_{by}": name}, {})
-                answer = await self._post(path, body, _ANSWERS[path])
+                answer = await self._post(action.path, body, action.answer)
             except Exception as exc:
                 return BatchFailure(batch=name, error=exc)
             return BatchDone(batch=name, result=answer)
@@ -240,62 +238,7 @@ class V2Bulk(V2Listing):
         )
         return await BatchActionsResult()._run(job, batches)
 
-    async def finalize_batches(
-        self,
-        batches: BatchRefs,
-        *,
-        by: Literal["id", "name"] = "id",
-        concurrency: int = 16,
-        progress: Callable[[Progress], object] | None = None,
-    ) -> BatchActionsResult:
-        """``finalize_batch`` on many batches concurrently (ids, or names with ``by="name"``)."""
-        return await self._on_batches(
-            "batch/finalize", batches, by, concurrency=concurrency, progress=progress
-        )
-
-    async def pause_batches(
-        self,
-        batches: BatchRefs,
-        *,
-        by: Literal["id", "name"] = "id",
-        concurrency: int = 16,
-        progress: Callable[[Progress], object] | None = None,
-    ) -> BatchActionsResult:
-        """``pause_batch`` on many batches concurrently."""
-        return await self._on_batches(
-            "batch/pause", batches, by, concurrency=concurrency, progress=progress
-        )
-
-    async def resume_batches(
-        self,
-        batches: BatchRefs,
-        *,
-        by: Literal["id", "name"] = "id",
-        concurrency: int = 16,
-        progress: Callable[[Progress], object] | None = None,
-    ) -> BatchActionsResult:
-        """``resume_batch`` on many batches concurrently."""
-        return await self._on_batches(
-            "batch/resume", batches, by, concurrency=concurrency, progress=progress
-        )
-
-    async def cancel_batches(
-        self,
-        batches: BatchRefs,
-        *,
-        by: Literal["id", "name"] = "id",
-        concurrency: int = 16,
-        progress: Callable[[Progress], object] | None = None,
-    ) -> BatchActionsResult:
-        """``cancel_batch`` on many batches concurrently."""
-        return await self._on_batches(
-            "batch/cancel", batches, by, concurrency=concurrency, progress=progress
-        )
-
-
-_ANSWERS: dict[str, Any] = {
-    "batch/finalize": Batch,
-    "batch/pause": PauseBatch200Response,
-    "batch/resume": ResumeBatch200Response,
-    "batch/cancel": CancelBatch200Response,
-}
+    finalize_batches = operation(_on_batches, FINALIZE, FINALIZE.doc(many=True))
+    pause_batches = operation(_on_batches, PAUSE, PAUSE.doc(many=True))
+    resume_batches = operation(_on_batches, RESUME, RESUME.doc(many=True))
+    cancel_batches = operation(_on_batches, CANCEL, CANCEL.doc(many=True))

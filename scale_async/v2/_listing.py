@@ -17,10 +17,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from functools import partial
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
+
+import attrs
 
 from .._engine.checks import require_int
 from .._engine.cursors import CursorTrail
+from .._engine.model import Model
 from .._engine.pagination import AsyncPageIterator, Partitioned
 from .._engine.partitions import Window, parse_time, split
 from ._deliveries import (
@@ -44,11 +47,12 @@ from ._enums import (
 from ._operations import V2Operations
 from ._resources import Batch, DatasetDelivery, GetBatchesResponse
 from ._tasks import GetTasksResponse, Task
-from ._wire import window_bounds
+from ._wire import COMPLETED, CREATED, DELIVERED, arguments, window_bounds
 
 __all__ = ["V2Listing"]
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Model)
 WHOLE = Window(None, None)
 
 
@@ -65,6 +69,29 @@ def _iso(value: datetime | None) -> str | None:
 def _delivered_at(task: DatasetTask) -> str | None:
     delivery = task.delivery
     return _iso(delivery.delivered_at) if isinstance(delivery, DatasetDelivery) else None
+
+
+@attrs.frozen
+class Listing(Generic[P, T]):
+    """A ``next_token`` listing: its path, its page, and how a page reads (items, cursor)."""
+
+    path: str
+    page: type[P]
+    read: Callable[[P], tuple[list[T], str | None]]
+
+
+TASKS = Listing("tasks", GetTasksResponse, lambda p: (p.tasks, p.next_token))
+BATCHES = Listing("batches", GetBatchesResponse, lambda p: (p.batches, p.next_token))
+DELIVERY = Listing("delivery", GetDeliveredTasksResponse, lambda p: (p.tasks, p.next_token))
+DELIVERY_TASKS = Listing(
+    "delivery/tasks", GetDeliveryTasksResponse, lambda p: (p.docs, p.next_token)
+)
+DATASET_DELIVERY = Listing(
+    "datasets/delivery", GetDatasetDeliveryResponse, lambda p: (p.tasks, p.next_token)
+)
+DATASET_TASKS = Listing(
+    "datasets/tasks", GetDatasetTasksResponse, lambda p: (p.tasks, p.next_token)
+)
 
 
 def _windows(
@@ -85,26 +112,48 @@ class V2Listing(V2Operations):
 
     def _walk(
         self,
-        fetch: Callable[[Window, str | None], Awaitable[tuple[list[T], str | None]]],
+        listing: Listing[Any, T],
+        query: dict[str, Any],
         *,
         prefetch: int,
-        partitions: int,
-        path: str,
+        partitions: int = 1,
+        bounds: tuple[str, str] | None = None,
         windows: Callable[[], Awaitable[list[Window]]] | None = None,
         moment: Callable[[T], str | None] | None = None,
     ) -> AsyncPageIterator[T]:
+        """The pages of ``listing``, one ``next_token`` at a time; with ``partitions`` and
+        ``bounds`` (the after/before filter names), per window."""
+        path = listing.path
         # A server that hands out a cursor twice would be paged forever: refuse it.
         trail = CursorTrail("next_token", method="GET", path=path)
 
-        async def followed(window: Window, token: str | None) -> tuple[list[T], str | None]:
-            items, cursor = await fetch(window, token)
+        async def fetch(window: Window, token: str | None) -> tuple[list[T], str | None]:
+            within = window_bounds(window, *bounds) if bounds else {}
+            page = await self._get(path, {**query, **within, "next_token": token}, listing.page)
+            found, cursor = listing.read(page)
             if cursor is not None:
                 trail.follow((window, cursor), shown=cursor)
-            return items, cursor
+            return found, cursor
 
         if partitions == 1 or windows is None or moment is None:
-            return AsyncPageIterator(partial(followed, WHOLE), prefetch=prefetch)
-        return AsyncPageIterator(Partitioned(followed, windows, moment), prefetch=prefetch)
+            return AsyncPageIterator(partial(fetch, WHOLE), prefetch=prefetch)
+        return AsyncPageIterator(Partitioned(fetch, windows, moment), prefetch=prefetch)
+
+    async def _created(
+        self,
+        after: datetime | str | None,
+        batch: tuple[str | None, str | None],
+        project: tuple[str | None, str | None],
+    ) -> datetime | None:
+        """Where a window on a time starts by default: ``after``, else when the batch (or
+        the project) was created; None when nothing names it."""
+        if after is not None:
+            return _moment(after)
+        if any(batch):
+            return (await self.get_batch(*batch)).created_at
+        if any(project):
+            return (await self.get_project(*project)).created_at
+        return None
 
     def iter_tasks(
         self,
@@ -128,33 +177,18 @@ class V2Listing(V2Operations):
         or project's creation, to ``completed_before``, else now), so it needs
         ``status=completed``: other tasks have no ``completed_at`` and would be missed.
         """
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
+        args = arguments(locals(), "prefetch", "partitions")
         require_int("partitions", partitions)
         if partitions > 1 and TaskStatus(status or "pending") is not TaskStatus.COMPLETED:
             raise ValueError("partitions window completed_at, so they need status='completed'")
-        query = self._tasks_query(args)
-
-        async def fetch(window: Window, token: str | None) -> tuple[list[Task], str | None]:
-            bounds = window_bounds(window, "completed_after", "completed_before")
-            page = await self._get(
-                "tasks", {**query, **bounds, "next_token": token}, GetTasksResponse
-            )
-            return page.tasks, page.next_token
-
-        async def start() -> datetime | None:
-            if completed_after is not None:
-                return _moment(completed_after)
-            if batch_id or batch_name:
-                return (await self.get_batch(batch_id, batch_name)).created_at
-            if project_id or project_name:
-                return (await self.get_project(project_id, project_name)).created_at
-            return None
-
+        batch, project = (batch_id, batch_name), (project_id, project_name)
+        start = partial(self._created, completed_after, batch, project)
         return self._walk(
-            fetch,
-            path="tasks",
+            TASKS,
+            self._tasks_query(args),
             prefetch=prefetch,
             partitions=partitions,
+            bounds=COMPLETED,
             windows=_windows(start, completed_before, partitions),
             moment=lambda task: _iso(task.completed_at),
         )
@@ -179,29 +213,15 @@ class V2Listing(V2Operations):
         ``partitions`` windows ``created_at``, from ``created_after`` (else the project's
         creation) to ``created_before`` (else now).
         """
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
+        args = arguments(locals(), "prefetch", "partitions")
         require_int("partitions", partitions)
-        query = self._batches_query(args)
-
-        async def fetch(window: Window, token: str | None) -> tuple[list[Batch], str | None]:
-            bounds = window_bounds(window, "created_after", "created_before")
-            page = await self._get(
-                "batches", {**query, **bounds, "next_token": token}, GetBatchesResponse
-            )
-            return page.batches, page.next_token
-
-        async def start() -> datetime | None:
-            if created_after is not None:
-                return _moment(created_after)
-            if project_id or project_name:
-                return (await self.get_project(project_id, project_name)).created_at
-            return None
-
+        start = partial(self._created, created_after, (None, None), (project_id, project_name))
         return self._walk(
-            fetch,
-            path="batches",
+            BATCHES,
+            self._batches_query(args),
             prefetch=prefetch,
             partitions=partitions,
+            bounds=CREATED,
             windows=_windows(start, created_before, partitions),
             moment=lambda batch: _iso(batch.created_at),
         )
@@ -219,16 +239,8 @@ class V2Listing(V2Operations):
         prefetch: int = 2,
     ) -> AsyncPageIterator[Task]:
         """Every task of a delivery, as ``get_delivery`` pages them."""
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
-        query = self._delivery_query(args)
-
-        async def fetch(_: Window, token: str | None) -> tuple[list[Task], str | None]:
-            page = await self._get(
-                "delivery", {**query, "next_token": token}, GetDeliveredTasksResponse
-            )
-            return page.tasks, page.next_token
-
-        return self._walk(fetch, path="delivery", prefetch=prefetch, partitions=1)
+        query = self._delivery_query(arguments(locals(), "prefetch"))
+        return self._walk(DELIVERY, query, prefetch=prefetch)
 
     def iter_delivery_tasks(
         self,
@@ -247,18 +259,8 @@ class V2Listing(V2Operations):
         No ``partitions``: these items do not say when they were completed, so a window
         could not tell which items are its own.
         """
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
-        query = self._delivery_tasks_query(args)
-
-        async def fetch(
-            _: Window, token: str | None
-        ) -> tuple[list[GetDeliveryTasksResponseDocsInner], str | None]:
-            page = await self._get(
-                "delivery/tasks", {**query, "next_token": token}, GetDeliveryTasksResponse
-            )
-            return page.docs, page.next_token
-
-        return self._walk(fetch, path="delivery/tasks", prefetch=prefetch, partitions=1)
+        query = self._delivery_tasks_query(arguments(locals(), "prefetch"))
+        return self._walk(DELIVERY_TASKS, query, prefetch=prefetch)
 
     def iter_dataset_delivery(
         self,
@@ -269,16 +271,8 @@ class V2Listing(V2Operations):
         prefetch: int = 2,
     ) -> AsyncPageIterator[DatasetTask]:
         """Every task of a dataset delivery, as ``get_dataset_delivery`` pages them."""
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch")}
-        query = self._dataset_delivery_query(args)
-
-        async def fetch(_: Window, token: str | None) -> tuple[list[DatasetTask], str | None]:
-            page = await self._get(
-                "datasets/delivery", {**query, "next_token": token}, GetDatasetDeliveryResponse
-            )
-            return page.tasks, page.next_token
-
-        return self._walk(fetch, path="datasets/delivery", prefetch=prefetch, partitions=1)
+        query = self._dataset_delivery_query(arguments(locals(), "prefetch"))
+        return self._walk(DATASET_DELIVERY, query, prefetch=prefetch)
 
     def iter_dataset_tasks(
         self,
@@ -301,16 +295,7 @@ class V2Listing(V2Operations):
         require_int("partitions", partitions)
         if partitions > 1:
             expand = [*(expand or []), ExpandableEnumDatasetTask.DELIVERY]
-        args = {k: v for k, v in locals().items() if k not in ("self", "prefetch", "partitions")}
-        query = self._dataset_tasks_query(args)
-
-        async def fetch(window: Window, token: str | None) -> tuple[list[DatasetTask], str | None]:
-            bounds = window_bounds(window, "delivered_after", "delivered_before")
-            page = await self._get(
-                "datasets/tasks", {**query, **bounds, "next_token": token}, GetDatasetTasksResponse
-            )
-            return page.tasks, page.next_token
-
+        query = self._dataset_tasks_query(arguments(locals(), "prefetch", "partitions"))
         deliveries: list[datetime] = []
 
         async def start() -> datetime | None:
@@ -330,10 +315,11 @@ class V2Listing(V2Operations):
             return split(first, last, partitions)
 
         return self._walk(
-            fetch,
-            path="datasets/tasks",
+            DATASET_TASKS,
+            query,
             prefetch=prefetch,
             partitions=partitions,
+            bounds=DELIVERED,
             windows=windows,
             moment=_delivered_at,
         )

@@ -8,14 +8,15 @@ pydantic objects read). Arguments are checked before any request: a wrong type i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .._engine.checks import require_text
+from .._engine.model import Model
 from .._engine.requester import Call
 from .._engine.wire import segment
 from ..exceptions import ScaleInvalidResponse
 from ._annotations import Annotation
-from ._base import V2Core
+from ._base import BatchAction, V2Core, operation
 from ._deliveries import (
     DatasetTask,
     GetDatasetDeliveryResponse,
@@ -56,13 +57,18 @@ from ._resources import (
     ResumeBatch200Response,
 )
 from ._tasks import GetTasksResponse, Task
-from ._wire import v2_query
+from ._wire import COMPLETED, CREATED, DELIVERED, arguments, v2_query
 
-__all__ = ["V2Operations"]
+__all__ = ["CANCEL", "FINALIZE", "PAUSE", "RESUME", "V2Operations"]
 
-_COMPLETED = ("completed_after", "completed_before")
-_CREATED = ("created_after", "created_before")
-_DELIVERED = ("delivered_after", "delivered_before")
+M = TypeVar("M", bound=Model)
+
+
+#: The batch operations, by their verbs (also the bulk ``*_batches``' table).
+FINALIZE = BatchAction("batch/finalize", Batch, "Finalize a batch, so that its tasks start")
+PAUSE = BatchAction("batch/pause", PauseBatch200Response, "Pause a batch's unstarted tasks")
+RESUME = BatchAction("batch/resume", ResumeBatch200Response, "Resume a paused batch")
+CANCEL = BatchAction("batch/cancel", CancelBatch200Response, "Cancel a batch's unfinished tasks")
 
 
 class V2Operations(V2Core):
@@ -103,10 +109,9 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _tasks_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
         return v2_query(
-            params,
-            times=_COMPLETED,
+            arguments(args),
+            times=COMPLETED,
             lists={"expand": ExpandableEnumTask, "opts": Option},
             enums={"status": TaskStatus},
         )
@@ -169,10 +174,9 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _batches_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
         return v2_query(
-            params,
-            times=_CREATED + _COMPLETED,
+            arguments(args),
+            times=CREATED + COMPLETED,
             lists={"expand": ExpandableEnumBatch},
             enums={"status": BatchStatus},
         )
@@ -184,33 +188,20 @@ class V2Operations(V2Core):
         body = request_body(CreateBatchRequest, create_batch_request, fields)
         return await self._post("batch", body, Batch, replay_safe=False)
 
-    async def finalize_batch(
-        self, batch_operation_request: BatchOperationRequest | Any = None, **fields: Any
-    ) -> Batch:
-        """Finalize a batch, so that its tasks start (``POST /v2/batch/finalize``)."""
+    async def _on_batch(
+        self,
+        action: BatchAction[M],
+        /,
+        batch_operation_request: BatchOperationRequest | Any = None,
+        **fields: Any,
+    ) -> M:
         body = request_body(BatchOperationRequest, batch_operation_request, fields)
-        return await self._post("batch/finalize", body, Batch)
+        return await self._post(action.path, body, action.answer)
 
-    async def pause_batch(
-        self, batch_operation_request: BatchOperationRequest | Any = None, **fields: Any
-    ) -> PauseBatch200Response:
-        """Pause a batch's unstarted tasks (``POST /v2/batch/pause``)."""
-        body = request_body(BatchOperationRequest, batch_operation_request, fields)
-        return await self._post("batch/pause", body, PauseBatch200Response)
-
-    async def resume_batch(
-        self, batch_operation_request: BatchOperationRequest | Any = None, **fields: Any
-    ) -> ResumeBatch200Response:
-        """Resume a paused batch (``POST /v2/batch/resume``)."""
-        body = request_body(BatchOperationRequest, batch_operation_request, fields)
-        return await self._post("batch/resume", body, ResumeBatch200Response)
-
-    async def cancel_batch(
-        self, batch_operation_request: BatchOperationRequest | Any = None, **fields: Any
-    ) -> CancelBatch200Response:
-        """Cancel a batch's unfinished tasks (``POST /v2/batch/cancel``)."""
-        body = request_body(BatchOperationRequest, batch_operation_request, fields)
-        return await self._post("batch/cancel", body, CancelBatch200Response)
+    finalize_batch = operation(_on_batch, FINALIZE, FINALIZE.doc())
+    pause_batch = operation(_on_batch, PAUSE, PAUSE.doc())
+    resume_batch = operation(_on_batch, RESUME, RESUME.doc())
+    cancel_batch = operation(_on_batch, CANCEL, CANCEL.doc())
 
     async def set_batch_metadata(
         self, set_batch_metadata_request: SetBatchMetadataRequest | Any = None, **fields: Any
@@ -237,7 +228,7 @@ class V2Operations(V2Core):
     ) -> GetProjectsResponse:
         """Every project, optionally by creation time (``GET /v2/projects``, not paged)."""
         query = v2_query(
-            {"created_after": created_after, "created_before": created_before}, times=_CREATED
+            {"created_after": created_after, "created_before": created_before}, times=CREATED
         )
         return await self._get("projects", query, GetProjectsResponse)
 
@@ -252,8 +243,8 @@ class V2Operations(V2Core):
         expand: list[ExpandableEnumDeliveries | str] | None = None,
     ) -> GetDeliveriesResponse:
         """A project's deliveries (``GET /v2/deliveries``, not paged)."""
-        params = {k: v for k, v in locals().items() if k != "self"}
-        query = v2_query(params, times=_DELIVERED, lists={"expand": ExpandableEnumDeliveries})
+        params = arguments(locals())
+        query = v2_query(params, times=DELIVERED, lists={"expand": ExpandableEnumDeliveries})
         return await self._get("deliveries", query, GetDeliveriesResponse)
 
     async def get_delivery(
@@ -274,7 +265,7 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _delivery_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
+        params = arguments(args)
         if params.get("delivery_id") is None and params.get("delivery_name") is None:
             raise ValueError("a delivery is named by delivery_id or delivery_name")
         return v2_query(params, lists={"expand": ExpandableEnumDelivery, "opts": Option})
@@ -296,8 +287,7 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _delivery_tasks_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
-        return v2_query(params, times=_COMPLETED, enums={"status": TaskStatus})
+        return v2_query(arguments(args), times=COMPLETED, enums={"status": TaskStatus})
 
     # -- datasets ------------------------------------------------------------------------------
 
@@ -313,9 +303,9 @@ class V2Operations(V2Core):
         expand: list[ExpandableEnumDatasetsDeliveries | str] | None = None,
     ) -> GetDatasetDeliveriesResponse:
         """A dataset's deliveries (``GET /v2/datasets/deliveries``, not paged)."""
-        params = {k: v for k, v in locals().items() if k != "self"}
+        params = arguments(locals())
         query = v2_query(
-            params, times=_DELIVERED, lists={"expand": ExpandableEnumDatasetsDeliveries}
+            params, times=DELIVERED, lists={"expand": ExpandableEnumDatasetsDeliveries}
         )
         return await self._get("datasets/deliveries", query, GetDatasetDeliveriesResponse)
 
@@ -332,8 +322,7 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _dataset_delivery_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
-        return v2_query(params, lists={"expand": ExpandableEnumDatasetsDeliveries})
+        return v2_query(arguments(args), lists={"expand": ExpandableEnumDatasetsDeliveries})
 
     async def get_dataset_task(
         self, task_id: str, expand: list[ExpandableEnumDatasetTask | str] | None = None
@@ -361,8 +350,9 @@ class V2Operations(V2Core):
 
     @staticmethod
     def _dataset_tasks_query(args: dict[str, Any]) -> dict[str, Any]:
-        params = {k: v for k, v in args.items() if k != "self"}
-        return v2_query(params, times=_DELIVERED, lists={"expand": ExpandableEnumDatasetTask})
+        return v2_query(
+            arguments(args), times=DELIVERED, lists={"expand": ExpandableEnumDatasetTask}
+        )
 
     async def get_dataset_task_response_url(self, task_id: str, attachment_id: str) -> str:
         """Where an attachment of a dataset task's response is stored: the URL it redirects to.

@@ -16,7 +16,22 @@ from typing import Any
 from .._engine.checks import require_int
 from .._engine.partitions import Window
 
-__all__ = ["DATETIME_FORMAT", "v2_host", "v2_query", "v2_time", "window_bounds"]
+__all__ = [
+    "COMPLETED",
+    "CREATED",
+    "DATETIME_FORMAT",
+    "DELIVERED",
+    "arguments",
+    "v2_host",
+    "v2_query",
+    "v2_time",
+    "window_bounds",
+]
+
+#: The time filters of the listings, as (after, before) pairs.
+COMPLETED = ("completed_after", "completed_before")
+CREATED = ("created_after", "created_before")
+DELIVERED = ("delivered_after", "delivered_before")
 
 #: The SDK's ``Configuration.datetime_format`` for datetimes in a query.
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
@@ -26,6 +41,12 @@ def v2_host(v1_base_url: str) -> str:
     """The v2 API's root for a v1 base URL: the same URL without its ``/v1``."""
     url = v1_base_url.rstrip("/")
     return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def arguments(local_vars: Mapping[str, Any], *leave_out: str) -> dict[str, Any]:
+    """A method's arguments from its ``locals()``, without ``self`` and ``leave_out``: the
+    filters an operation passes on as they came."""
+    return {k: v for k, v in local_vars.items() if k != "self" and k not in leave_out}
 
 
 def v2_time(name: str, value: Any) -> str | None:
