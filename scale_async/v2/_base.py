@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
@@ -73,11 +74,24 @@ def operation(
     )
     call.__doc__ = doc
     call.__module__ = on.__module__
+    _MADE.add(call)
     return call
+
+
+#: The functions ``operation`` made; a class that holds one names it (``__init_subclass__``).
+_MADE: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
 
 
 class V2Core(HttpCore):
     """What every v2 operation stands on: ``_get`` and ``_post`` of one typed answer."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # An ``operation`` is named where it is bound, as a def would be (reprs, tracebacks).
+        for name, value in vars(cls).items():
+            if value in _MADE:
+                value.__name__ = name
+                value.__qualname__ = f"{cls.__qualname__}.{name}"
 
     def __init__(self, parent: HttpCore) -> None:
         settings = parent._session.settings

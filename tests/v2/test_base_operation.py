@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import pytest
 
+from scale_async.v2 import AsyncV2Client
 from scale_async.v2._base import operation
 from scale_async.v2._wire import arguments
 
@@ -81,3 +82,9 @@ def test_arguments_leave_out_self_and_the_named_options() -> None:
         return arguments(locals(), "prefetch")
 
     assert method(object(), 1, prefetch=5) == {"a": 1, "b": None}
+
+
+def test_the_client_names_its_operations_as_defs_are_named() -> None:
+    assert AsyncV2Client.finalize_batch.__qualname__ == "V2Operations.finalize_batch"
+    assert AsyncV2Client.cancel_batches.__name__ == "cancel_batches"
+    assert AsyncV2Client.cancel_batches.__qualname__ == "V2Bulk.cancel_batches"
