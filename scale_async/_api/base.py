@@ -14,6 +14,7 @@ from .._engine.http import (
     Transport,
     Verify,
 )
+from .._engine.options import ClientOptions
 from .._engine.retry import RetryPolicy
 from .._engine.wire import normalise_base_url
 from ..exceptions import ScaleException
@@ -51,14 +52,5 @@ class ClientCore(HttpCore):
                 api_instance_url or os.environ.get("SCALE_API_BASE_URL") or DEFAULT_BASE_URL
             ),
             auth=Auth.basic(key),
-            source=source,
-            verify=verify,
-            proxies=proxies,
-            cert=cert,
-            timeout=timeout,
-            retry=retry,
-            max_retries=max_retries,
-            max_connections=max_connections,
-            transport=transport,
-            on_request=on_request,
+            options=ClientOptions.among(locals()),
         )

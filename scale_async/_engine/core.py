@@ -10,20 +10,10 @@ from typing import Any, TypeVar
 
 from ..exceptions import ScaleInvalidResponse
 from .checks import require_int
-from .events import OnRequest, last_request_id, setup_logging
-from .http import (
-    Auth,
-    Cert,
-    HttpSession,
-    HttpSettings,
-    Proxies,
-    Timeout,
-    TimeoutArg,
-    Transport,
-    Verify,
-)
+from .events import last_request_id, setup_logging
+from .http import Auth, HttpSession, HttpSettings, Timeout, TimeoutArg
 from .model import Model
-from .options import forget_cached_properties, retry_policy
+from .options import ClientOptions, LimitChanges, forget_cached_properties, retry_policy
 from .redact import register, unregister
 from .requester import Call, Requester
 from .retry import RetryPolicy
@@ -47,38 +37,24 @@ class HttpCore:
     own base URL and credentials rather than by writing another HTTP layer.
     """
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth | None,
-        source: str | None = None,
-        verify: Verify = None,
-        proxies: Proxies = None,
-        cert: Cert = None,
-        timeout: TimeoutArg = None,
-        retry: RetryPolicy | None = None,
-        max_retries: int | None = None,
-        max_connections: int = 64,
-        transport: Transport | None = None,
-        on_request: OnRequest | None = None,
-    ) -> None:
+    def __init__(self, *, base_url: str, auth: Auth | None, options: ClientOptions) -> None:
         setup_logging()
+        on_request = options.on_request
         if on_request is not None and not callable(on_request):
             raise TypeError(f"on_request must be callable, got {type(on_request).__name__}")
-        require_int("max_connections", max_connections)
+        require_int("max_connections", options.max_connections)
         self.base_url = base_url
-        self.retry = retry_policy(retry, max_retries)
+        self.retry = retry_policy(options.retry, options.max_retries)
         self._owns_pool = True
         settings = HttpSettings(
             auth=auth,
-            user_agent=user_agent(source),
-            timeout=Timeout.of(timeout),
-            max_connections=max_connections,
-            verify=verify,
-            cert=cert,
-            proxies=proxies,
-            transport=transport,
+            user_agent=user_agent(options.source),
+            timeout=Timeout.of(options.timeout),
+            max_connections=options.max_connections,
+            verify=options.verify,
+            cert=options.cert,
+            proxies=options.proxies,
+            transport=options.transport,
         )
         self._session = HttpSession(settings)
         secret = auth.secret if auth is not None else ""
@@ -117,7 +93,7 @@ class HttpCore:
             retry=clone.retry, timeout=own if timeout is None else Timeout.of(timeout)
         )
         clone._owns_pool = False
-        self._copy_parts(clone, timeout=timeout, max_retries=max_retries, retry=retry)
+        self._copy_parts(clone, LimitChanges(timeout=timeout, max_retries=max_retries, retry=retry))
         secret = clone._requester._secret
         if secret:
             # The copy may outlive this client: its key stays masked while it lives.
@@ -125,14 +101,7 @@ class HttpCore:
             weakref.finalize(clone, unregister, secret)
         return clone
 
-    def _copy_parts(
-        self,
-        clone: HttpCore,
-        *,
-        timeout: TimeoutArg,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-    ) -> None:
+    def _copy_parts(self, clone: HttpCore, changes: LimitChanges) -> None:
         """Give ``clone`` copies of the clients this one holds (``v2`` overrides it)."""
 
     async def aclose(self) -> None:

@@ -9,6 +9,7 @@ from .._engine.core import HttpCore
 from .._engine.cursors import CursorTrail
 from .._engine.events import OnRequest
 from .._engine.http import Auth, Cert, Proxies, TimeoutArg, Transport, Verify
+from .._engine.options import ClientOptions
 from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
 from .._engine.retry import RetryPolicy
@@ -109,16 +110,7 @@ class AsyncNGAScaleClient(HttpCore):
         super().__init__(
             base_url=normalise_base_url(base_url, "base_url"),
             auth=Auth.token(token) if token is not None else None,
-            source=source,
-            verify=verify,
-            proxies=proxies,
-            cert=cert,
-            timeout=timeout,
-            retry=retry,
-            max_retries=max_retries,
-            max_connections=max_connections,
-            transport=transport,
-            on_request=on_request,
+            options=ClientOptions.among(locals()),
         )
 
     async def _page(self, query: Mapping[str, str | list[str]], page: int, size: int) -> BatchPage:

@@ -6,9 +6,8 @@ from datetime import datetime
 
 from .._api.base import ClientCore
 from .._engine.core import HttpCore
-from .._engine.http import TimeoutArg
+from .._engine.options import LimitChanges
 from .._engine.pagination import AsyncPageIterator
-from .._engine.retry import RetryPolicy
 from ._client import AsyncV2Client
 from ._enums import ExpandableEnumTask, Option
 from ._enums import TaskStatus as V2TaskStatus
@@ -53,20 +52,11 @@ class V2Attachment(ClientCore):
         # The parameters are exactly iter_tasks's; pass them on as they came.
         return self.v2.iter_tasks(**{k: v for k, v in locals().items() if k != "self"})
 
-    def _copy_parts(
-        self,
-        clone: HttpCore,
-        *,
-        timeout: TimeoutArg,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-    ) -> None:
+    def _copy_parts(self, clone: HttpCore, changes: LimitChanges) -> None:
         # A with_options copy's v2 is a copy of this client's: same v2 pool, same limits.
-        super()._copy_parts(clone, timeout=timeout, max_retries=max_retries, retry=retry)
+        super()._copy_parts(clone, changes)
         assert isinstance(clone, V2Attachment)
-        clone._v2_client = self.v2.with_options(
-            timeout=timeout, max_retries=max_retries, retry=retry
-        )
+        clone._v2_client = changes.applied_to(self.v2)
 
     async def aclose(self) -> None:
         """Close the connection pools (v1's and v2's). The client reopens one if used again."""

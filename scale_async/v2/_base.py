@@ -19,6 +19,7 @@ import attrs
 from .._engine.core import HttpCore
 from .._engine.http import Auth
 from .._engine.model import Model
+from .._engine.options import ClientOptions
 from .._engine.requester import Call
 from ._wire import v2_host
 
@@ -99,14 +100,16 @@ class V2Core(HttpCore):
         super().__init__(
             base_url=v2_host(parent.base_url),
             auth=Auth.bearer(secret),
-            verify=settings.verify,
-            proxies=settings.proxies,
-            cert=settings.cert,
-            timeout=settings.timeout,
-            retry=parent.retry,
-            max_connections=settings.max_connections,
-            transport=settings.transport,
-            on_request=parent._requester.on_request,
+            options=ClientOptions(
+                verify=settings.verify,
+                proxies=settings.proxies,
+                cert=settings.cert,
+                timeout=settings.timeout,
+                retry=parent.retry,
+                max_connections=settings.max_connections,
+                transport=settings.transport,
+                on_request=parent._requester.on_request,
+            ),
         )
         # The User-Agent too is the parent's (it carries the parent's ``source``).
         self._session.settings = attrs.evolve(
