@@ -514,6 +514,18 @@ def _foreign_failures() -> tuple[type[BaseException], ...]:
     return tuple(failures)
 
 
+def _exchange_failure(exc: BaseException) -> TransportFailure:
+    """What a broken exchange (one of ``_foreign_failures``) means for a retry."""
+    import httpx
+
+    if isinstance(exc, httpx.TransportError):
+        message, retryable = describe_failure(exc)
+        return TransportFailure(message, sent=not _provably_unsent(exc), retryable=retryable)
+    # A reply that is not HTTP, a body that does not decode (gzip garbage): the exchange
+    # failed after the request went out, whatever library noticed it.
+    return TransportFailure(describe_failure(exc)[0], sent=True)
+
+
 async def _read(response: httpx.Response) -> bytes:
     """The whole body. Without a content encoding the stream's bytes are the body, and
     reading them directly skips httpx's decoder chain (a tenth of a request's CPU)."""
@@ -656,15 +668,8 @@ class HttpSession:
                     body = await _read(response)
                 finally:
                     await response.aclose()
-            except httpx.TransportError as exc:
-                message, retryable = describe_failure(exc)
-                raise TransportFailure(
-                    message, sent=not _provably_unsent(exc), retryable=retryable
-                ) from exc
             except _foreign_failures() as exc:
-                # A reply that is not HTTP, a body that does not decode (gzip garbage): the
-                # exchange failed after the request went out, whatever library noticed it.
-                raise TransportFailure(describe_failure(exc)[0], sent=True) from exc
+                raise _exchange_failure(exc) from exc
         reason = response.extensions.get("reason_phrase", b"")
         return RawResponse(
             status=response.status_code,
@@ -719,15 +724,8 @@ class HttpSession:
                 if encoding is not None and encoding.strip().lower() not in ("", "identity"):
                     # Rare: let httpx decode exactly as it does for every other transport.
                     body = httpx.Response(status, headers=raw, content=body).content
-            except httpx.TransportError as exc:
-                message, retryable = describe_failure(exc)
-                raise TransportFailure(
-                    message, sent=not _provably_unsent(exc), retryable=retryable
-                ) from exc
             except _foreign_failures() as exc:
-                # A reply that is not HTTP, a body that does not decode (gzip garbage): the
-                # exchange failed after the request went out, whatever library noticed it.
-                raise TransportFailure(describe_failure(exc)[0], sent=True) from exc
+                raise _exchange_failure(exc) from exc
         return RawResponse(
             status=status,
             headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},

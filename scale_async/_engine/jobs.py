@@ -78,6 +78,13 @@ class _Feed(Generic[T]):
         self._next_index = index + 1
         return index, item
 
+    def _end(self, exc: Exception) -> None:
+        """The input is over, or it broke (a generator raised): what was read is still
+        worked on, and the error is reported as why the job ended early."""
+        if not isinstance(exc, StopIteration | StopAsyncIteration):
+            self.broken = exc
+        self.closed = True
+
     async def take(self) -> tuple[int, T] | None:
         """The next item with its index, or None once the input is over or the feed closed."""
         if self.closed:
@@ -85,14 +92,9 @@ class _Feed(Generic[T]):
         if self._sync is not None:
             try:
                 return self._numbered(next(self._sync))
-            except StopIteration:
-                self.closed = True
             except Exception as exc:
-                # The input itself broke (a generator raised): what was read is still
-                # worked on; the error is reported as why the job ended early.
-                self.broken = exc
-                self.closed = True
-            return None
+                self._end(exc)
+                return None
         assert self._async is not None
         assert self._lock is not None
         async with self._lock:
@@ -100,12 +102,9 @@ class _Feed(Generic[T]):
                 return None
             try:
                 return self._numbered(await self._async.__anext__())
-            except StopAsyncIteration:
-                self.closed = True
             except Exception as exc:
-                self.broken = exc
-                self.closed = True
-            return None
+                self._end(exc)
+                return None
 
     async def aclose(self) -> None:
         """Abandoned by a stop: an async generator given as input is closed, not leaked."""
