@@ -22,7 +22,29 @@ A = TypeVar("A", bound=HttpCore)
 S = TypeVar("S", bound="SyncClient[Any]")
 
 
-class SyncClient(Generic[A]):
+class _OnLoop:
+    """Runs an async object's calls on the loop thread of ``_runner``: the generated
+    methods of a sync client and of its helper objects forward through these four."""
+
+    _runner: PortalRunner
+
+    def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
+
+    def _iterate(self, pages: Any) -> Iterator[Any]:
+        """A page iterator's items, crossing the loop once per page, inside its block so
+        that it prefetches."""
+        return self._runner.iterate(pages, _next_page, self._to_sync)
+
+    def _stream(self, stream: Any) -> Iterator[Any]:
+        """A bulk stream's results, a batch of ready ones per crossing."""
+        return self._runner.iterate(stream, _next_batch, self._to_sync)
+
+    def _to_sync(self, value: Any) -> Any:
+        return to_sync(value, self._runner)
+
+
+class SyncClient(_OnLoop, Generic[A]):
     """Holds an async client (of any API this package speaks) and the loop thread it runs on.
 
     ``close()`` (or leaving a ``with`` block) closes the connections and stops the thread.
@@ -42,20 +64,6 @@ class SyncClient(Generic[A]):
     def async_client(self) -> A:
         """The async client this one drives (use it from async code, not from here)."""
         return self._async
-
-    def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
-
-    def _iterate(self, pages: Any) -> Iterator[Any]:
-        """A page iterator's items; inside its block, so that it prefetches."""
-        return self._runner.iterate(pages, _next_page, self._to_sync)
-
-    def _stream(self, stream: Any) -> Iterator[Any]:
-        """A bulk stream's results, a batch of ready ones per crossing."""
-        return self._runner.iterate(stream, _next_batch, self._to_sync)
-
-    def _to_sync(self, value: Any) -> Any:
-        return to_sync(value, self._runner)
 
     def with_options(
         self: S,
@@ -103,7 +111,7 @@ class SyncClientBase(SyncClient[AsyncScaleClient]):
     _process_tasks_endpoint_args = staticmethod(process_tasks_endpoint_args)
 
 
-class SyncNamespace:
+class SyncNamespace(_OnLoop):
     """Drives a helper object of an async client (``client.api``, ``client.v2``) on that
     client's loop; closing the client closes it."""
 
@@ -114,19 +122,6 @@ class SyncNamespace:
     def __repr__(self) -> str:
         return repr(self._async).replace("<", "<Sync", 1)
 
-    def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
-
-    def _iterate(self, pages: Any) -> Iterator[Any]:
-        """A page iterator's items, crossing the loop once per page, as the client's do."""
-        return self._runner.iterate(pages, _next_page, self._to_sync)
-
-    def _stream(self, stream: Any) -> Iterator[Any]:
-        """A bulk stream's results, a batch of ready ones per crossing."""
-        return self._runner.iterate(stream, _next_batch, self._to_sync)
-
-    def _to_sync(self, value: Any) -> Any:
-        return to_sync(value, self._runner)
 
 
 class SyncModelMixin(AbsentKeysRaise):
