@@ -16,13 +16,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
 
 __all__ = ["BenchmarkError", "FakeProcess", "Watchdog"]
 
 HOST = "127.0.0.1"
+
+
+T = TypeVar("T")
 
 
 class BenchmarkError(RuntimeError):
@@ -195,6 +198,20 @@ class Watchdog:
                 self._run = None
             if self.expired is not None:
                 raise BenchmarkError(self.expired)
+
+    def timed(self, label: str, limit: float, body: Callable[[], T]) -> tuple[T, float, float]:
+        """``body()`` bounded as ``run`` bounds it, with its wall and CPU seconds; a failure
+        of the client under test becomes a ``BenchmarkError`` that names the run."""
+        with self.run(label, limit):
+            cpu_start = time.process_time()
+            start = time.perf_counter()
+            try:
+                result = body()
+            except BenchmarkError:
+                raise
+            except Exception as exc:
+                raise BenchmarkError(f"{label} failed: {exc!r}") from exc
+            return result, time.perf_counter() - start, time.process_time() - cpu_start
 
     def remaining(self) -> float:
         return self._end - time.monotonic()

@@ -29,12 +29,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ._records import Expected, Row, Sample, wall
 from .clients import (
     TASK_TYPE,
     Family,
@@ -58,32 +60,6 @@ SCENARIOS = ("create", "list", "cancel", "cpu", "import")
 #: Run only when named in ``--scenarios``: the v2 listing (``benchmarks/v2.py``).
 OPTIONAL_SCENARIOS = ("v2",)
 IMPORTS = ("scaleapi", "scale_async", "scale_sync")
-
-
-@dataclass
-class Sample:
-    """One timed run: wall and client CPU seconds, the fake's CPU seconds, requests served."""
-
-    wall: float
-    cpu: float
-    server_cpu: float
-    requests: int
-
-
-@dataclass
-class Row:
-    variant: Variant
-    samples: list[Sample] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-
-
-@dataclass
-class Expected:
-    """What a run must produce: how many ids, and which ones when they are known up front."""
-
-    n: int
-    ids: set[str] | None = None
-    batch: str | None = None
 
 
 def require(condition: bool, message: str) -> None:
@@ -168,17 +144,9 @@ class Bench:
         server_before = self.fake.cpu_seconds()
         label = f"{scenario}: {variant.label}"
         self.loads.append(os.getloadavg()[0])
-        with self.watchdog.run(label, self.args.run_timeout):
-            cpu_start = time.process_time()
-            start = time.perf_counter()
-            try:
-                ids = variant.run(job)
-            except BenchmarkError:
-                raise
-            except Exception as exc:
-                raise BenchmarkError(f"{label} failed: {exc!r}") from exc
-            wall = time.perf_counter() - start
-            cpu = time.process_time() - cpu_start
+        ids, wall, cpu = self.watchdog.timed(
+            label, self.args.run_timeout, partial(variant.run, job)
+        )
         server_cpu = self.fake.cpu_seconds() - server_before
         after = self.fake.stats()
         self.verify(scenario, label, ids, expected, before, after)
@@ -292,10 +260,6 @@ class Bench:
             wall,
             self.args.repeat,
         )
-
-
-def wall(sample: Sample) -> float:
-    return sample.wall
 
 
 def progress(message: str) -> None:

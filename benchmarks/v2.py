@@ -13,7 +13,7 @@ with ``partitions=8`` walk eight ``completed_at`` windows at once.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 import httpx
@@ -23,10 +23,8 @@ from scaleapi.api_client.v2 import TaskStatus as SDKTaskStatus
 import scale_sync
 from scale_async import AsyncScaleClient
 
+from ._records import Expected, Harness, Row, wall
 from .clients import Job, Variant
-
-if TYPE_CHECKING:
-    from .run import Bench, Row
 
 __all__ = ["PARTITIONS", "SEEDED_BY_DEFAULT", "listing_v2", "v2_variants"]
 
@@ -94,7 +92,7 @@ def v2_variants() -> list[Variant]:
     ]
 
 
-def _seed(bench: Bench, key: str, project: str, n: int) -> set[str]:
+def _seed(bench: Harness, key: str, project: str, n: int) -> set[str]:
     """Exactly ``n`` completed v2 tasks in ``project``; their ids, read at latency 0."""
     fake = bench.fake
     fake.reset()
@@ -122,9 +120,8 @@ def _seed(bench: Bench, key: str, project: str, n: int) -> set[str]:
                 return ids
 
 
-def listing_v2(bench: Bench, key: str, project: str) -> list[Row]:
+def listing_v2(bench: Harness, key: str, project: str) -> list[Row]:
     """The timed, checked runs of every variant, interleaved, ``--repeat`` times."""
-    from .run import Expected, wall
 
     def prepare(variant: Variant, round_: int) -> tuple[Job, Expected]:
         ids = _seed(bench, key, project, bench.n)
