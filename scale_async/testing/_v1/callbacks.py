@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import anyio
@@ -26,14 +26,7 @@ class CallbackAttempt:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
-        return {
-            "task_id": self.task_id,
-            "url": self.url,
-            "attempt": self.attempt,
-            "status_code": self.status_code,
-            "error": self.error,
-            "ok": self.ok,
-        }
+        return {**asdict(self), "ok": self.ok}
 
 
 def callback_body(task: dict[str, Any]) -> dict[str, Any]:

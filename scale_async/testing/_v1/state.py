@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .._clock import FakeClock, IdFactory, Now, format_ms
@@ -42,16 +42,7 @@ class Stats:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
-        return {
-            "requests_served": self.requests_served,
-            "faults_injected": self.faults_injected,
-            "tasks_created": self.tasks_created,
-            "duplicates_refused": self.duplicates_refused,
-            "callbacks_delivered": self.callbacks_delivered,
-            "callbacks_failed": self.callbacks_failed,
-            "faults_by_kind": dict(self.faults_by_kind),
-            "responses_by_status": dict(self.responses_by_status),
-        }
+        return asdict(self)
 
 
 def _opt(out: dict[str, Any], key: str, value: Any) -> None:

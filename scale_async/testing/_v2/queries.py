@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .._clock import parse_iso
+from .._clock import parse_iso, within
 from .._errors import ApiError
 from .._params import Query, last, many
 from .paging import DEFAULT_LIMIT, MAX_LIMIT
 
 TASK_STATUSES = ("pending", "completed", "canceled", "error", "deleted")
 BATCH_STATUSES = ("staging", "in_progress", "completed", "paused", "cancelled")
+
+#: Whether a stamp passes ``*_after``/``*_before`` (inclusive; an absent stamp fails a bound).
+between = within
 
 
 def text(query: Query, name: str) -> str | None:
