@@ -123,7 +123,6 @@ class SyncNamespace(_OnLoop):
         return repr(self._async).replace("<", "<Sync", 1)
 
 
-
 class SyncModelMixin(AbsentKeysRaise):
     """Runs a model's async helper on the loop of the sync client that produced the model.
 

@@ -9,29 +9,19 @@ from __future__ import annotations
 from typing import cast
 
 from scale_async import callbacks as _async
-from scale_async.callbacks import (
-    CALLBACK_AUTH_HEADER,
-    Body,
-    CallbackAuthError,
-    Headers,
-    InvalidCallback,
-    TaskCallback,
-    callback_auth_key,
-    verify_callback_auth,
-)
+from scale_async.callbacks import CALLBACK_AUTH_HEADER as CALLBACK_AUTH_HEADER
+from scale_async.callbacks import Body, Headers, TaskCallback
+from scale_async.callbacks import CallbackAuthError as CallbackAuthError
+from scale_async.callbacks import InvalidCallback as InvalidCallback
+from scale_async.callbacks import callback_auth_key as callback_auth_key
+from scale_async.callbacks import verify_callback_auth as verify_callback_auth
 
 from ._convert import to_sync
 from ._generated import ScaleClient, Task
 
-__all__ = [
-    "CALLBACK_AUTH_HEADER",
-    "CallbackAuthError",
-    "InvalidCallback",
-    "TaskCallback",
-    "callback_auth_key",
-    "parse_callback",
-    "verify_callback_auth",
-]
+# The async module's names; its parse_callback is replaced by the one below.
+__all__ = []
+__all__ += _async.__all__
 
 
 def parse_callback(
