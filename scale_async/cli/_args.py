@@ -105,6 +105,43 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
+def _group(commands: Commands, name: str, *, help: str, description: str) -> Commands:
+    """A command group (``tasks``, ``batches``...): the sub-parsers of its actions."""
+    group = commands.add_parser(
+        name, help=help, description=_text(description), formatter_class=_Formatter
+    )
+    return group.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+
+def _command(
+    actions: Commands,
+    name: str,
+    handler: Lazy,
+    *,
+    parents: list[Parser],
+    help: str,
+    description: str,
+    epilog: str | None = None,
+) -> Parser:
+    """One action of a group, run by ``handler``, its description filled to the terminal."""
+    command = actions.add_parser(
+        name,
+        parents=parents,
+        formatter_class=_Formatter,
+        help=help,
+        description=_text(description),
+        epilog=epilog,
+    )
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _concurrency(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
+    )
+
+
 def _connection() -> Parser:
     """Flags every API command accepts, before or after the command name."""
     from ._env import default_base_url
@@ -172,34 +209,31 @@ def _yes() -> Parser:
 
 def _add_tasks(commands: Commands) -> None:
     connection = _connection()
-    tasks = commands.add_parser(
+    actions = _group(
+        commands,
         "tasks",
         help="create tasks in bulk from a JSONL file, or export tasks as JSONL",
-        description=_text("Create tasks in bulk from a JSONL file, or export them as JSONL."),
-        formatter_class=_Formatter,
+        description="Create tasks in bulk from a JSONL file, or export them as JSONL.",
     )
-    actions = tasks.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    create = actions.add_parser(
+    create = _command(
+        actions,
         "create",
+        Lazy("._create", "run"),
         parents=[connection],
-        formatter_class=_Formatter,
         help="create one task per line of a JSONL file, resumably",
-        description=_text(
-            "Create one task per line of FILE (a JSON object of the task's parameters, "
-            "as create_task takes them), CONCURRENCY at a time, with a progress display on "
-            "stderr and a JSONL report of every line.\n\n"
-            "Resumable: each task gets a unique_id derived from its type, project, batch, the "
-            "line's content and --namespace, so running the same command again after Ctrl-C, a "
-            "crash or kill -9 creates only the missing tasks; those already there are reported "
-            "as duplicate. Identical lines therefore make one task (the others are reported as "
-            "duplicate); give them distinct content, a unique_id of their own or use --namespace "
-            "to create them again deliberately."
-        ),
+        description="Create one task per line of FILE (a JSON object of the task's parameters, "
+        "as create_task takes them), CONCURRENCY at a time, with a progress display on "
+        "stderr and a JSONL report of every line.\n\n"
+        "Resumable: each task gets a unique_id derived from its type, project, batch, the "
+        "line's content and --namespace, so running the same command again after Ctrl-C, a "
+        "crash or kill -9 creates only the missing tasks; those already there are reported "
+        "as duplicate. Identical lines therefore make one task (the others are reported as "
+        "duplicate); give them distinct content, a unique_id of their own or use --namespace "
+        "to create them again deliberately.",
         epilog="example: scale-async tasks create categorization images.jsonl --project "
         "pets --batch pets-0501 --concurrency 32",
     )
-    create.set_defaults(handler=Lazy("._create", "run"))
     create.add_argument(
         "type", type=task_type, metavar="TYPE", help="task type, e.g. imageannotation"
     )
@@ -210,9 +244,7 @@ def _add_tasks(commands: Commands) -> None:
     create.add_argument(
         "--batch", type=name, help="the batch the tasks go to (must exist: `batches create`)"
     )
-    create.add_argument(
-        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
-    )
+    _concurrency(create)
     create.add_argument(
         "--namespace",
         metavar="NS",
@@ -232,19 +264,17 @@ def _add_tasks(commands: Commands) -> None:
         help="at most R task creations per second (default: no cap beyond the server's 429s)",
     )
 
-    export = actions.add_parser(
+    export = _command(
+        actions,
         "export",
+        Lazy("._export", "run"),
         parents=[connection],
-        formatter_class=_Formatter,
         help="stream tasks as JSON lines to stdout",
-        description=_text(
-            "Stream every task matching the filters to stdout, one JSON object per "
-            "line (the task as the API returns it), newest first, with progress on stderr."
-        ),
+        description="Stream every task matching the filters to stdout, one JSON object per "
+        "line (the task as the API returns it), newest first, with progress on stderr.",
         epilog="example: scale-async tasks export --project pets --status completed "
         "--created-after 2024-05-01 > tasks.jsonl",
     )
-    export.set_defaults(handler=Lazy("._export", "run"))
     export.add_argument(
         "--project", type=name, help="the project to export (this or --batch is needed)"
     )
@@ -299,77 +329,69 @@ def _add_tasks(commands: Commands) -> None:
 
 def _add_batches(commands: Commands) -> None:
     connection, output = _connection(), _output()
-    batches = commands.add_parser(
+    actions = _group(
+        commands,
         "batches",
         help="create, cancel, show or list batches",
-        description=_text(
-            "Create a batch, cancel a batch's pending tasks, show a batch's status, list batches."
-        ),
-        formatter_class=_Formatter,
+        description="Create a batch, cancel a batch's pending tasks, show a batch's status, "
+        "list batches.",
     )
-    actions = batches.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    create = actions.add_parser(
+    create = _command(
+        actions,
         "create",
+        Lazy("._batches", "create"),
         parents=[connection],
-        formatter_class=_Formatter,
         help="create a batch in a project",
-        description=_text(
-            "Create batch NAME in PROJECT (batch names are unique across the account), "
-            "for `tasks create --batch NAME`."
-        ),
+        description="Create batch NAME in PROJECT (batch names are unique across the account), "
+        "for `tasks create --batch NAME`.",
         epilog="example: scale-async batches create pets-0501 --project pets",
     )
-    create.set_defaults(handler=Lazy("._batches", "create"))
     create.add_argument("name", type=name, metavar="NAME", help="the new batch's name")
     create.add_argument("--project", type=name, required=True, help="the project it belongs to")
     create.add_argument(
         "--callback-url", type=base_url, metavar="URL", help="where Scale POSTs each result"
     )
 
-    cancel = actions.add_parser(
+    cancel = _command(
+        actions,
         "cancel",
+        Lazy("._batches", "cancel"),
         parents=[connection, _yes()],
-        formatter_class=_Formatter,
         help="cancel every pending task of a batch",
-        description=_text(
-            "Cancel every pending task of batch NAME, CONCURRENCY at a time, and print "
-            "how many were cancelled, skipped (finished meanwhile, or not cancellable) and "
-            "failed. On a terminal it asks first, unless --yes."
-        ),
+        description="Cancel every pending task of batch NAME, CONCURRENCY at a time, and print "
+        "how many were cancelled, skipped (finished meanwhile, or not cancellable) and "
+        "failed. On a terminal it asks first, unless --yes.",
         epilog="example: scale-async batches cancel pets-0501 --concurrency 50 --yes",
     )
-    cancel.set_defaults(handler=Lazy("._batches", "cancel"))
     cancel.add_argument("name", type=name, metavar="NAME", help="the batch")
     cancel.add_argument(
         "--clear-unique-id",
         action="store_true",
         help="also free each task's unique_id, so that `tasks create` can create it again",
     )
-    cancel.add_argument(
-        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
-    )
+    _concurrency(cancel)
 
-    status = actions.add_parser(
+    status = _command(
+        actions,
         "status",
+        Lazy("._batches", "status"),
         parents=[connection, output],
-        formatter_class=_Formatter,
         help="a batch's status and its task counts",
-        description=_text("Show batch NAME's status and how many of its tasks are in each state."),
+        description="Show batch NAME's status and how many of its tasks are in each state.",
         epilog="example: scale-async batches status pets-0501 --format jsonl",
     )
-    status.set_defaults(handler=Lazy("._batches", "status"))
     status.add_argument("name", type=name, metavar="NAME", help="the batch")
 
-    listing = actions.add_parser(
+    listing = _command(
+        actions,
         "list",
+        Lazy("._batches", "listing"),
         parents=[connection, output],
-        formatter_class=_Formatter,
         help="list batches, newest first",
-        description=_text("List batches, newest first, as a table or as JSON lines."),
+        description="List batches, newest first, as a table or as JSON lines.",
         epilog="example: scale-async batches list --project pets --status in_progress",
     )
-    listing.set_defaults(handler=Lazy("._batches", "listing"))
     listing.add_argument("--project", type=name, help="only this project's batches")
     listing.add_argument(
         "--status", choices=[s.value for s in BatchStatus], help="only batches in this state"
@@ -382,39 +404,36 @@ def _add_batches(commands: Commands) -> None:
 
 
 def _add_projects(commands: Commands) -> None:
-    projects = commands.add_parser(
+    actions = _group(
+        commands,
         "projects",
         help="create or list projects",
-        description=_text("Create a project, or list the account's projects."),
-        formatter_class=_Formatter,
+        description="Create a project, or list the account's projects.",
     )
-    actions = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = actions.add_parser(
+    create = _command(
+        actions,
         "create",
+        Lazy("._projects", "create"),
         parents=[_connection()],
-        formatter_class=_Formatter,
         help="create a project",
-        description=_text(
-            "Create project NAME for tasks of TYPE; --instruction sets the default "
-            "instruction its tasks inherit."
-        ),
+        description="Create project NAME for tasks of TYPE; --instruction sets the default "
+        "instruction its tasks inherit.",
         epilog="example: scale-async projects create pets --type categorization",
     )
-    create.set_defaults(handler=Lazy("._projects", "create"))
     create.add_argument("name", type=name, metavar="NAME", help="the new project's name")
     create.add_argument(
         "--type", dest="task_type", type=task_type, required=True, help="its tasks' type"
     )
     create.add_argument("--instruction", help="the default instruction of its tasks")
 
-    listing = actions.add_parser(
+    _command(
+        actions,
         "list",
+        Lazy("._projects", "listing"),
         parents=[_connection(), _output()],
-        formatter_class=_Formatter,
         help="list the account's projects",
-        description=_text("List the account's projects, as a table or as JSON lines."),
+        description="List the account's projects, as a table or as JSON lines.",
     )
-    listing.set_defaults(handler=Lazy("._projects", "listing"))
 
 
 def _add_fake_server(commands: Commands) -> None:
@@ -459,9 +478,7 @@ def _add_demo(commands: Commands) -> None:
         metavar="SECONDS|LO,HI",
         help="the fake's delay per request, fixed or drawn from LO..HI",
     )
-    demo.add_argument(
-        "--concurrency", type=concurrency, default=32, metavar="N", help="requests in flight"
-    )
+    _concurrency(demo)
     demo.add_argument(
         "--i-know-this-creates-real-tasks",
         dest="real",
