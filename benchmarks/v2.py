@@ -23,7 +23,7 @@ from scaleapi.api_client.v2 import TaskStatus as SDKTaskStatus
 import scale_sync
 from scale_async import AsyncScaleClient
 
-from ._records import Expected, Harness, Row, wall
+from ._bench import Bench, Expected, Row, wall
 from .clients import Job, Variant
 
 __all__ = ["PARTITIONS", "SEEDED_BY_DEFAULT", "listing_v2", "v2_variants"]
@@ -92,7 +92,7 @@ def v2_variants() -> list[Variant]:
     ]
 
 
-def _seed(bench: Harness, key: str, project: str, n: int) -> set[str]:
+def _seed(bench: Bench, key: str, project: str, n: int) -> set[str]:
     """Exactly ``n`` completed v2 tasks in ``project``; their ids, read at latency 0."""
     fake = bench.fake
     fake.reset()
@@ -120,7 +120,7 @@ def _seed(bench: Harness, key: str, project: str, n: int) -> set[str]:
                 return ids
 
 
-def listing_v2(bench: Harness, key: str, project: str) -> list[Row]:
+def listing_v2(bench: Bench, key: str, project: str) -> list[Row]:
     """The timed, checked runs of every variant, interleaved, ``--repeat`` times."""
 
     def prepare(variant: Variant, round_: int) -> tuple[Job, Expected]:
