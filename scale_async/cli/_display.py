@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol, TextIO, TypeVar
 
+import attrs
+
 from ._progress import (
     RetryWatch,
     Snapshot,
@@ -24,10 +26,10 @@ from ._progress import (
 )
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, Task
+    from rich.progress import Progress, Task, TaskID
     from rich.text import Text
 
-D = TypeVar("D", bound="_Closing")
+D = TypeVar("D", bound="_Counts")
 
 __all__ = ["Display", "PlainDisplay", "RichDisplay", "open_display"]
 
@@ -45,25 +47,27 @@ class Display(Protocol):
         """Draw the final state; later calls do nothing."""
 
 
+@attrs.define(eq=False)
 class _Counts:
-    """The state both displays draw: counts, start time, and the retry watch."""
+    """What both displays are built from and draw: counts, start time, the retry watch.
 
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        clock: Callable[[], float],
-        watch: RetryWatch | None,
-        outcomes: bool,
-    ) -> None:
-        self.label = label
-        self.total = total
-        self.clock = clock
-        self.watch = watch
-        self.outcomes = outcomes
-        self.started = clock()
-        self.done = 0
-        self.failed = 0
+    ``clock`` times the rate and the ETA (tests give a fake one); ``watch`` says why a job
+    is slow; ``outcomes`` shows ``ok N  failed M``.
+    """
+
+    label: str
+    total: int | None
+    _stream: TextIO
+    clock: Callable[[], float] = attrs.field(default=time.monotonic, kw_only=True)
+    watch: RetryWatch | None = attrs.field(default=None, kw_only=True)
+    outcomes: bool = attrs.field(default=True, kw_only=True)
+    started: float = attrs.field(init=False)
+    done: int = attrs.field(init=False, default=0)
+    failed: int = attrs.field(init=False, default=0)
+    _closed: bool = attrs.field(init=False, default=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.started = self.clock()
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self.done, self.failed, self.total, self.clock() - self.started)
@@ -71,21 +75,19 @@ class _Counts:
     def status(self) -> str:
         return self.watch.status() if self.watch is not None else ""
 
-
-class _Closing:
-    """``with display:`` closes it (draws the final state) on the way out."""
-
     def close(self) -> None:
         raise NotImplementedError
 
     def __enter__(self: D) -> D:
+        """``with display:`` closes it (draws the final state) on the way out."""
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class PlainDisplay(_Closing):
+@attrs.define(eq=False)
+class PlainDisplay(_Counts):
     """Whole lines, at most one per ``interval`` seconds, then the final one on ``close``.
 
     The first line comes after one interval, so a quick job logs only its final line. A
@@ -93,34 +95,23 @@ class PlainDisplay(_Closing):
     interval), since no result arrives during it to trigger a line.
     """
 
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        stream: TextIO,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        watch: RetryWatch | None = None,
-        outcomes: bool = True,
-        interval: float = PLAIN_INTERVAL,
-    ) -> None:
-        self._counts = _Counts(label, total, clock, watch, outcomes)
-        self._stream = stream
-        self._interval = interval
-        self._last = self._counts.started
-        self._closed = False
-        if watch is not None:
+    _interval: float = attrs.field(default=PLAIN_INTERVAL, kw_only=True)
+    _last: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        self._last = self.started
+        if self.watch is not None:
             # During a pause no result arrives to trigger a line: say so when it starts.
-            watch.on_pause.append(self._tick)
+            self.watch.on_pause.append(self._tick)
 
     def update(self, done: int, failed: int) -> None:
         """Record the counts; write a line if the last one is ``interval`` old."""
-        counts = self._counts
-        counts.done, counts.failed = done, failed
+        self.done, self.failed = done, failed
         self._tick()
 
     def _tick(self) -> None:
-        if not self._closed and self._counts.clock() - self._last >= self._interval:
+        if not self._closed and self.clock() - self._last >= self._interval:
             self._draw()
 
     def close(self) -> None:
@@ -130,16 +121,16 @@ class PlainDisplay(_Closing):
             self._draw()
 
     def _draw(self) -> None:
-        counts = self._counts
-        self._last = counts.clock()
+        self._last = self.clock()
         line = format_progress(
-            counts.label, counts.snapshot(), outcomes=counts.outcomes, status=counts.status()
+            self.label, self.snapshot(), outcomes=self.outcomes, status=self.status()
         )
         self._stream.write(line + "\n")
         self._stream.flush()
 
 
-class RichDisplay(_Closing):
+@attrs.define(eq=False)
+class RichDisplay(_Counts):
     """A rich progress bar, redrawn in place from rich's refresh thread.
 
     Columns: label, bar, ``done/total``, percentage, rate, ETA and ``ok N  failed M``, within
@@ -148,31 +139,26 @@ class RichDisplay(_Closing):
     (``-v``) appear above the bar. ``width`` fixes the console's width (tests).
     """
 
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        stream: TextIO,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        watch: RetryWatch | None = None,
-        outcomes: bool = True,
-        refresh_per_second: float = 10,
-        width: int | None = None,
-    ) -> None:
+    _refresh_per_second: float = attrs.field(default=10, kw_only=True)
+    _width: int | None = attrs.field(default=None, kw_only=True)
+    _progress: Progress = attrs.field(init=False)
+    _task: TaskID = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
         from rich.console import Console
 
-        self._counts = _Counts(label, total, clock, watch, outcomes)
+        super().__attrs_post_init__()
         self._progress = _rich_progress(
-            Console(file=stream, width=width), self._counts, refresh_per_second=refresh_per_second
+            Console(file=self._stream, width=self._width),
+            self,
+            refresh_per_second=self._refresh_per_second,
         )
-        self._task = self._progress.add_task(label, total=total)
+        self._task = self._progress.add_task(self.label, total=self.total)
         self._progress.start()
-        self._closed = False
 
     def update(self, done: int, failed: int) -> None:
         """Record the counts; the refresh thread draws them."""
-        self._counts.done, self._counts.failed = done, failed
+        self.done, self.failed = done, failed
         self._progress.update(self._task, completed=done + failed)
 
     def close(self) -> None:
