@@ -31,9 +31,6 @@ def _require_metadata(metadata: Any) -> dict[str, Any]:
 class BatchesAPI(ClientCore):
     """Create, finalize, inspect and list batches."""
 
-    async def _batch(self, call: Call) -> Batch:
-        return await self._one(call, Batch)
-
     async def create_batch(
         self,
         project: str,
@@ -59,15 +56,15 @@ class BatchesAPI(ClientCore):
             "metadata": _require_metadata(metadata or {}),
         }
         get = Call(method="GET", path=f"batches/{segment(batch_name)}")
-        return await self._batch(
-            Call(method="POST", path="batches", body=body, recover=lambda: self._call(get))
+        return await self._one(
+            Call(method="POST", path="batches", body=body, recover=lambda: self._call(get)), Batch
         )
 
     async def finalize_batch(self, batch_name: str) -> Batch:
         """Finalize a batch (Rapid and Studio) so that its tasks are worked on."""
         require_text("batch_name", batch_name)
-        return await self._batch(
-            Call(method="POST", path=f"batches/{segment(batch_name)}/finalize")
+        return await self._one(
+            Call(method="POST", path=f"batches/{segment(batch_name)}/finalize"), Batch
         )
 
     async def batch_status(self, batch_name: str) -> dict[str, Any]:
@@ -82,17 +79,18 @@ class BatchesAPI(ClientCore):
     async def get_batch(self, batch_name: str) -> Batch:
         """Fetch one batch by name."""
         require_text("batch_name", batch_name)
-        return await self._batch(Call(method="GET", path=f"batches/{segment(batch_name)}"))
+        return await self._one(Call(method="GET", path=f"batches/{segment(batch_name)}"), Batch)
 
     async def set_batch_metadata(self, batch_name: str, metadata: dict[str, Any]) -> Batch:
         """Replace a batch's metadata."""
         require_text("batch_name", batch_name)
-        return await self._batch(
+        return await self._one(
             Call(
                 method="POST",
                 path=f"batches/{segment(batch_name)}/setMetadata",
                 body=_require_metadata(metadata),
-            )
+            ),
+            Batch,
         )
 
     async def prioritize_batch(self, batch_name: str, priority: int) -> dict[str, Any]:

@@ -29,9 +29,6 @@ def _type_name(task_type: TaskType | str) -> str:
 class ProjectsAPI(ClientCore):
     """Create, inspect and configure projects; create evaluation and training tasks."""
 
-    async def _project(self, call: Call) -> Project:
-        return await self._one(call, Project)
-
     async def create_project(
         self,
         project_name: str,
@@ -63,14 +60,17 @@ class ProjectsAPI(ClientCore):
         if consensus_attempts is not None:
             body["consensus_attempts"] = consensus_attempts
         get = Call(method="GET", path=f"projects/{segment(project_name)}")
-        return await self._project(
-            Call(method="POST", path="projects", body=body, recover=lambda: self._call(get))
+        return await self._one(
+            Call(method="POST", path="projects", body=body, recover=lambda: self._call(get)),
+            Project,
         )
 
     async def get_project(self, project_name: str) -> Project:
         """Fetch one project by name."""
         require_text("project_name", project_name)
-        return await self._project(Call(method="GET", path=f"projects/{segment(project_name)}"))
+        return await self._one(
+            Call(method="GET", path=f"projects/{segment(project_name)}"), Project
+        )
 
     async def projects(self, *, archived: bool | None = None) -> list[Project]:
         """Every project of the account (the API does not page this list).
@@ -94,13 +94,14 @@ class ProjectsAPI(ClientCore):
         Not retried after an ambiguous failure, since each call adds a version.
         """
         require_text("project_name", project_name)
-        return await self._project(
+        return await self._one(
             Call(
                 method="POST",
                 path=f"projects/{segment(project_name)}/setParams",
                 body=kwargs,
                 replay_safe=False,
-            )
+            ),
+            Project,
         )
 
     async def set_project_ontology(
