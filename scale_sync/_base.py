@@ -6,10 +6,9 @@ import copy
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from scale_async import AsyncScaleClient, RetryPolicy
+from scale_async import AsyncScaleClient
 from scale_async._api.legacy import process_tasks_endpoint_args
 from scale_async._engine.core import HttpCore
-from scale_async._engine.http import TimeoutArg
 from scale_async._engine.model import AbsentKeysRaise
 from scale_async._engine.options import forget_cached_properties
 
@@ -65,22 +64,12 @@ class SyncClient(_OnLoop, Generic[A]):
         """The async client this one drives (use it from async code, not from here)."""
         return self._async
 
-    def with_options(
-        self: S,
-        *,
-        timeout: TimeoutArg = None,
-        max_retries: int | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> S:
-        """A copy with other limits, on the same pool and loop thread (see the async client's).
-
-        Closing the copy leaves both to the client it came from.
-        """
+    def _copy_with(self: S, async_copy: Any) -> S:
+        """This client on ``async_copy`` (the async client's ``with_options``): the same loop
+        thread, which closing the copy leaves to the client it came from."""
         clone = copy.copy(self)
         forget_cached_properties(clone)
-        clone._async = self._async.with_options(
-            timeout=timeout, max_retries=max_retries, retry=retry
-        )
+        clone._async = async_copy
         clone._owns_runner = False
         return clone
 

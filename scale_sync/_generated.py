@@ -34,7 +34,7 @@ from scale_async.teams import TeammateFields, TeammateRole
 from scale_async.training_tasks import TrainingTask
 from scale_async.v2._attach import V2Task, V2TaskStatus
 from scale_async.v2._enums import ExpandableEnumTask, Option
-from scale_sync._base import SyncClient, SyncClientBase, SyncModelMixin, SyncNamespace
+from scale_sync._base import S, SyncClient, SyncClientBase, SyncModelMixin, SyncNamespace
 from scale_sync._convert import register_twin
 from scale_sync._generated_v2 import V2Client
 from typing import Any, cast
@@ -260,6 +260,23 @@ class ScaleClient(SyncClientBase):
         on_request: OnRequest | None = None,
     ) -> None:
         super().__init__(_async.AsyncScaleClient(api_key, source, api_instance_url, verify, proxies, cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
+
+    def with_options(
+        self: S,
+        *,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> S:
+        """A copy of this client with other limits, on the same connection pool.
+
+        For one slow call, or one that must not retry, without a second pool:
+        ``client.with_options(timeout=300, max_retries=0).get_tasks_count(...)``. What
+        is not given is kept; ``max_retries`` applies on top of ``retry``. The copy shares the
+        pool and the 429 pause with this client; closing the copy leaves them to the client
+        it came from.
+        """
+        return self._copy_with(self._async.with_options(timeout=timeout, max_retries=max_retries, retry=retry))
 
     @functools.cached_property
     def api(self) -> Api:
@@ -918,6 +935,23 @@ class NGAScaleClient(SyncClient["_async.nga.AsyncNGAScaleClient"]):
     ) -> None:
         from scale_async import nga  # here: import scale_sync does not need it
         super().__init__(nga.AsyncNGAScaleClient(base_url, token=token, source=source, verify=verify, proxies=proxies, cert=cert, timeout=timeout, retry=retry, max_retries=max_retries, max_connections=max_connections, transport=transport, on_request=on_request))
+
+    def with_options(
+        self: S,
+        *,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> S:
+        """A copy of this client with other limits, on the same connection pool.
+
+        For one slow call, or one that must not retry, without a second pool:
+        ``client.with_options(timeout=300, max_retries=0).get_tasks_count(...)``. What
+        is not given is kept; ``max_retries`` applies on top of ``retry``. The copy shares the
+        pool and the 429 pause with this client; closing the copy leaves them to the client
+        it came from.
+        """
+        return self._copy_with(self._async.with_options(timeout=timeout, max_retries=max_retries, retry=retry))
 
     def list_batches(
         self,

@@ -248,6 +248,19 @@ def _method(
     )
 
 
+def _with_options(cls: type[Any], imports: Imports) -> str:
+    """The sync ``with_options``: the async one's parameters, the copy on the same loop."""
+    func = cls.with_options
+    sig = inspect.signature(func)
+    params = _signature(sig, vars(sys.modules[func.__module__]), imports)
+    params = params.replace("        self,", "        self: S,", 1)
+    imports.add("scale_sync._base", "S")
+    return (
+        f"    def with_options(\n{params}\n    ) -> S:\n{_docstring(func)}"
+        f"        return self._copy_with(self._async.with_options({_forward(sig)}))\n"
+    )
+
+
 def _public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
     """Public functions of ``cls`` and its bases, base classes first, in definition order."""
     found: dict[str, Callable[..., Any]] = {}
@@ -281,6 +294,7 @@ def _client_class(
         *([f"        {lazy}  # here: import scale_sync does not need it"] if lazy else []),
         f"        super().__init__({ref}({_forward(sig)}))",
         "",
+        _with_options(cls, imports),
     ]
     namespaces: list[tuple[str, str]] = []
     if cls is scale_async.AsyncScaleClient:

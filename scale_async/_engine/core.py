@@ -80,10 +80,11 @@ class HttpCore:
     ) -> C:
         """A copy of this client with other limits, on the same connection pool.
 
-        For one slow call or one that must not retry, without a second pool: ``await
-        client.with_options(timeout=300, max_retries=0).get_tasks_count(...)``. What is not
-        given is kept; ``max_retries`` applies on top of ``retry``. The copy shares the pool
-        and the 429 pause with this client, and closing it leaves the pool open.
+        For one slow call, or one that must not retry, without a second pool:
+        ``await client.with_options(timeout=300, max_retries=0).get_tasks_count(...)``. What
+        is not given is kept; ``max_retries`` applies on top of ``retry``. The copy shares the
+        pool and the 429 pause with this client; closing the copy leaves them to the client
+        it came from.
         """
         clone = copy.copy(self)
         forget_cached_properties(clone)
