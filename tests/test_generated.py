@@ -40,7 +40,8 @@ def _public(cls: type) -> dict[str, object]:
     }
 
 
-# aclose and with_options are the sync base class's own (close, a copy on the same loop).
+# aclose is the sync base class's close; with_options returns a copy on the same loop (its
+# parameters are compared in test_client_options).
 ASYNC_METHODS = sorted(set(_public(scale_async.AsyncScaleClient)) - {"aclose", "with_options"})
 
 
