@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from ._engine.model import Model, ValueEnum, tolerant
+from ._engine.model import Model, ValueEnum, absent_keys, tolerant
 from ._engine.pages import Paginator
 
 __all__ = ["Batch", "BatchStatus", "BatchStatusValue", "Batchlist"]
@@ -56,10 +54,9 @@ class BatchFields(Model):
     def __str__(self) -> str:
         return f"Batch(name={self.name})"
 
-    # The SDK's Batch has neither attribute: when the server leaves them out, neither do we.
-    _sdk_absent: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {"callback": "callback", "completed_at": "completed_at"}
-    )
+
+# The SDK's Batch has neither attribute: when the server leaves them out, neither do we.
+BatchFields._sdk_absent = absent_keys(BatchFields, only=frozenset({"callback", "completed_at"}))
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
-from ._engine.model import Model, wire
+from ._engine.model import Model, absent_keys, wire
 from .tasks import TaskType
 
 __all__ = ["Project", "TaskTemplate"]
@@ -73,10 +71,11 @@ class ProjectFields(Model):
     def __str__(self) -> str:
         return f"Project(name={self.name})"
 
-    # The SDK's Project has neither attribute: when the server leaves them out, neither do we.
-    _sdk_absent: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {"created_at": "created_at", "ontology_history": "ontologyHistory"}
-    )
+
+# The SDK's Project has neither attribute: when the server leaves them out, neither do we.
+ProjectFields._sdk_absent = absent_keys(
+    ProjectFields, only=frozenset({"created_at", "ontology_history"})
+)
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -82,12 +82,15 @@ class Model:
                 raise AttributeError(message) from None
 
 
-def absent_keys(cls: type[Model], *, always: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Every public field of ``cls`` but ``always``, by attribute name, with its JSON key."""
+def absent_keys(
+    cls: type[Model], *, always: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+) -> dict[str, str]:
+    """Every public field of ``cls`` but ``always`` (or just those in ``only``), by attribute
+    name, with its JSON key."""
     return {
         f.name: f.metadata.get("wire", f.name)
         for f in attrs.fields(cls)
-        if not f.name.startswith("_") and f.name not in always
+        if not f.name.startswith("_") and f.name not in always and (only is None or f.name in only)
     }
 
 
