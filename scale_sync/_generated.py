@@ -32,17 +32,18 @@ from scale_async.studio import StudioBatch, StudioLabelerAssignment, StudioProje
 from scale_async.tasks import TaskFields, TaskReviewStatus, TaskStatus, TaskType
 from scale_async.teams import TeammateFields, TeammateRole
 from scale_async.training_tasks import TrainingTask
-from scale_async.v2._attach import V2Task, V2TaskStatus
-from scale_async.v2._enums import ExpandableEnumTask, Option
 from scale_sync._base import S, SyncClient, SyncClientBase, SyncModelMixin, SyncNamespace
 from scale_sync._convert import register_twin
-from scale_sync._generated_v2 import V2Client
 from typing import Any, cast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import scale_async.nga
+    import scale_async.v2
     from scale_async.nga._models import BatchComparison, BatchConfiguration, BatchDefinition, BatchDetails, BatchListItem, BatchPage, ForcedNodes, ValidationResult
+    from scale_async.v2._attach import V2Task, V2TaskStatus
+    from scale_async.v2._enums import ExpandableEnumTask, Option
+    from scale_sync._generated_v2 import V2Client
 
 __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchlist", "Project", "Teammate", "Api"]
 
@@ -286,6 +287,7 @@ class ScaleClient(SyncClientBase):
     @functools.cached_property
     def v2(self) -> V2Client:
         """Scale's v2 API with this client's key and settings (the SDK's ``client.v2``)."""
+        from scale_sync._generated_v2 import V2Client  # here: import scale_sync does not need it
         return V2Client(self._async.v2, self._runner)
 
     def v2_get_tasks(

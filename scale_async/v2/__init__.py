@@ -14,28 +14,35 @@ The models are this package's: attrs classes with the SDK's attribute names (``t
 values kept as strings.
 """
 
-from . import _annotations, _bulk, _deliveries, _enums, _hooks, _requests, _resources, _tasks
-from ._annotations import *
-from ._bulk import *
-from ._client import AsyncV2Client as AsyncV2Client
-from ._deliveries import *
-from ._enums import *
-from ._requests import *
-from ._resources import *
-from ._tasks import *
+from typing import TYPE_CHECKING
 
-#: Names the modules export for each other, not for users (``_hooks`` only registers).
-_ = _hooks
+#: The modules whose ``__all__`` make up this package's (the star imports below, for type
+#: checkers), imported when a name is first read: ``import scale_async`` does not load v2.
+_MODULES = [
+    "_annotations",
+    "_bulk",
+    "_client",
+    "_deliveries",
+    "_enums",
+    "_requests",
+    "_resources",
+    "_tasks",
+]
+#: Names the modules export for each other, not for users.
 _INTERNAL = {"V2Bulk", "request_body"}
 
-__all__ = sorted(
-    {
-        "AsyncV2Client",
-        *(
-            name
-            for module in (_annotations, _bulk, _deliveries, _enums, _requests, _resources, _tasks)
-            for name in module.__all__
-        ),
-    }
-    - _INTERNAL
-)
+if TYPE_CHECKING:
+    from ._annotations import *
+    from ._bulk import *
+    from ._client import *
+    from ._deliveries import *
+    from ._enums import *
+    from ._requests import *
+    from ._resources import *
+    from ._tasks import *
+
+    __all__: list[str]
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(__name__, globals(), _MODULES, internal=_INTERNAL)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .._api.base import ClientCore
 from .._engine.core import HttpCore
 from .._engine.options import LimitChanges
 from .._engine.pagination import AsyncPageIterator
-from ._client import AsyncV2Client
-from ._enums import ExpandableEnumTask, Option
-from ._enums import TaskStatus as V2TaskStatus
-from ._tasks import Task as V2Task
+
+if TYPE_CHECKING:
+    # The v2 client and models load on first use of ``client.v2``, not with ``scale_async``.
+    from ._client import AsyncV2Client
+    from ._enums import ExpandableEnumTask, Option
+    from ._enums import TaskStatus as V2TaskStatus
+    from ._tasks import Task as V2Task
 
 __all__ = ["V2Attachment", "V2Task", "V2TaskStatus"]
 
@@ -25,6 +29,8 @@ class V2Attachment(ClientCore):
     def v2(self) -> AsyncV2Client:
         """Scale's v2 API with this client's key and settings (the SDK's ``client.v2``)."""
         if self._v2_client is None:
+            from ._client import AsyncV2Client
+
             self._v2_client = AsyncV2Client(self)
         return self._v2_client
 
