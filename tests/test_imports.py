@@ -13,7 +13,8 @@ import sys
 import pytest
 
 #: Loaded only when first used: the v2 API, NGA's client, the CLI, the fake and its plugins,
-#: the HTTP stack (until a client opens a session), and display.
+#: the HTTP stack (until a client opens a session), display, and the retry loop (tenacity:
+#: until a first attempt fails).
 LAZY = (
     "scale_async.v2._client",
     "scale_async.v2._tasks",
@@ -29,6 +30,7 @@ LAZY = (
     "httpx_aiohttp",
     "aiohttp",
     "rich",
+    "tenacity",
     "ssl",
     "asyncio",
 )

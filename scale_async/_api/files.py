@@ -9,8 +9,6 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
 
-import anyio.to_thread
-
 from .._engine.checks import require_text
 from .._engine.requester import Call
 from .._engine.wire import wire_value
@@ -58,6 +56,8 @@ def _upload_name(file: Any) -> str:
 
 async def _read_upload(file: Any) -> tuple[str, bytes]:
     """The file name and the whole content, read once so that a retry can resend them."""
+    import anyio.to_thread  # uploads only: not worth loading with the client
+
     if isinstance(file, bytes | bytearray | memoryview):
         return "file", bytes(file)
     if isinstance(file, str | PathLike):

@@ -13,11 +13,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 import attrs
-from tenacity import RetryCallState
 
 from ..exceptions import ScaleException
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState  # tenacity loads with the first retry, not at import
 
 __all__ = [
     "REQUEST_ID_HEADERS",

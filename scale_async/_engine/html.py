@@ -9,7 +9,6 @@ this scanner moves forward only. Callers also bound what they hand it (``MAX_EXA
 from __future__ import annotations
 
 import re
-from html import unescape
 
 __all__ = ["MAX_EXAMINED", "html_text", "looks_like_html"]
 
@@ -56,4 +55,6 @@ def html_text(markup: str) -> str:
             break
         parts.append(" ")
         pos = end + 1
+    from html import unescape  # error pages only: not worth loading at import
+
     return unescape("".join(parts))

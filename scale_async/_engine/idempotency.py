@@ -7,7 +7,6 @@ that tells apart two jobs which deliberately send the same payload.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from enum import Enum
@@ -45,4 +44,6 @@ def derive_unique_id(task_type: str, payload: Mapping[str, Any], namespace: str 
             "payload": content,
         }
     )
+    import hashlib  # with the first id: hashlib (OpenSSL) is a noticeable part of import time
+
     return PREFIX + hashlib.sha256(material.encode()).hexdigest()[:40]
