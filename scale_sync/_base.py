@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from scale_async import AsyncScaleClient
 from scale_async._api.legacy import process_tasks_endpoint_args
@@ -13,7 +13,9 @@ from scale_async._engine.model import AbsentKeysRaise
 from scale_async._engine.options import forget_cached_properties
 
 from ._convert import to_sync
-from ._portal import PortalRunner
+
+if TYPE_CHECKING:
+    from ._portal import PortalRunner
 
 __all__ = ["SyncClient", "SyncClientBase", "SyncModelMixin", "SyncNamespace"]
 
@@ -50,6 +52,10 @@ class SyncClient(_OnLoop, Generic[A]):
     """
 
     def __init__(self, async_client: A) -> None:
+        # The loop thread's machinery (anyio's portal, concurrent.futures) loads with the first
+        # client, not with ``import scale_sync``.
+        from ._portal import PortalRunner
+
         self._async = async_client
         self._runner = PortalRunner(
             on_fork=async_client._forget_connections, on_close=async_client.aclose

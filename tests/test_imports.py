@@ -13,8 +13,8 @@ import sys
 import pytest
 
 #: Loaded only when first used: the v2 API, NGA's client, the CLI, the fake and its plugins,
-#: the HTTP stack (until a client opens a session), display, and the retry loop (tenacity:
-#: until a first attempt fails).
+#: the sync client's loop thread (with the first client), the HTTP stack (until a client opens
+#: a session), display, and the retry loop (tenacity: until a first attempt fails).
 LAZY = (
     "scale_async.v2._client",
     "scale_async.v2._tasks",
@@ -25,6 +25,8 @@ LAZY = (
     "scale_sync._generated_v2",
     "scale_sync.v2",
     "scale_sync.nga",
+    "scale_sync._portal",
+    "anyio.from_thread",
     "httpx",
     "httpcore",
     "httpx_aiohttp",
