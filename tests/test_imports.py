@@ -69,7 +69,14 @@ def test_a_sync_client_loads_no_v2_until_asked() -> None:
     assert "scale_sync._generated_v2" not in loaded
 
 
-PACKAGES = ["scale_sync", "scale_async", "scale_async.v2", "scale_sync.v2", "scale_async.nga"]
+PACKAGES = [
+    "scale_sync",
+    "scale_async",
+    "scale_async.v2",
+    "scale_sync.v2",
+    "scale_async.nga",
+    "scale_sync.nga",
+]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
