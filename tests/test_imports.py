@@ -63,6 +63,12 @@ def test_import_leaves_what_start_does_not_need(package: str) -> None:
     assert unwanted == set()
 
 
+def test_import_leaves_out_a_create_jobs_recovery() -> None:
+    loaded = _loaded_by("import scale_async")
+    assert {"scale_async._engine.lookup", "scale_async._engine.chances"} & loaded == set()
+    assert "scale_async._api.bulk" in loaded
+
+
 def test_a_sync_client_loads_no_v2_until_asked() -> None:
     loaded = _loaded_by("import scale_sync\nscale_sync.ScaleClient('test_key').close()")
     assert "scale_async.v2._client" not in loaded

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias, TypeVar
 
-from .._engine.chances import SecondChances, is_transient
 from .._engine.checks import require_text
 from .._engine.idempotency import derive_unique_id
 from .._engine.jobs import BulkStream, Job, Progress, StopRule
 from .._engine.limits import RateLimiter
-from .._engine.lookup import Coalesced
 from .._engine.retry import backoff_delay
 from ..bulk import (
     BulkCancelResult,
@@ -129,6 +127,10 @@ class BulkAPI(TasksAPI):
             RateLimiter(rate_limit, self.retry.clock, self.retry.sleep) if rate_limit else None
         )
         defaults = {key: value for key, value in (("project", project), ("batch", batch)) if value}
+        # A create job's recovery (second chances, coalesced lookups): loaded with the first job.
+        from .._engine.chances import SecondChances, is_transient
+        from .._engine.lookup import Coalesced
+
         chances = SecondChances(clock=self.retry.clock)
         lookup: Coalesced[Task] = Coalesced(self._find_tasks_by_unique_ids)
 
