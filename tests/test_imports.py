@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: Loaded only when first used: the v2 API, NGA's client, the CLI, the fake and its plugins,
 #: the sync client's loop thread (with the first client), the HTTP stack (until a client opens
@@ -132,3 +135,35 @@ def test_unknown_names_are_still_attribute_errors() -> None:
     message = _run(code)
     assert isinstance(message, str)
     assert "NoSuchName" in message
+
+
+def test_import_benchmark_times_every_variant_in_one_interleaved_run() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.imports", "--repeat", "1", "--importtime"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {line.split()[0] for line in done.stdout.splitlines() if " ms " in line}
+    assert {"scaleapi", "scale_sync", "scale_async", "floor"} <= rows
+    assert "1.00" in next(line for line in done.stdout.splitlines() if "scaleapi  " in line)
+    assert "-X importtime, import scale_sync" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "who"),
+    [
+        ("scale_async._engine.http", "scale_async"),
+        ("scale_sync._generated", "scale_sync"),
+        ("attr._make", "third-party"),
+        ("json.decoder", "stdlib and startup"),
+        ("encodings.utf_8", "stdlib and startup"),
+    ],
+)
+def test_import_benchmark_tells_whose_time_a_module_is(module: str, who: str) -> None:
+    from benchmarks.imports import owner
+
+    assert owner(module) == who
