@@ -14,7 +14,7 @@ Against the same fake (its own process, 127.0.0.1), interleaving the variants of
   ``get_tasks(partitions=8)`` against the SDK's ``get_tasks`` at 20 ms;
 * peak RSS growth of ``create_tasks`` over a lazy 50,000-payload input and of iterating
   100,000 tasks with the sync client (``benchmarks._memory``, fresh interpreters);
-* ``import scale_sync`` against ``import scaleapi`` (fresh interpreters).
+* ``import scale_sync`` against ``import scaleapi`` (fresh interpreters, taken in turns).
 
 Every timed run is checked (exact task counts from the fake, the seeded ids for listings)
 before its figure is kept. Prints a table of figure, target and verdict; writes it with
@@ -47,6 +47,7 @@ import scaleapi
 import scale_sync
 from scale_async import AsyncScaleClient
 
+from . import imports
 from .clients import TASK_TYPE, make_payloads
 from .fake import BenchmarkError, FakeProcess, Watchdog
 
@@ -299,15 +300,10 @@ class Bench:
         return series
 
 
-def import_time(name: str, repeat: int) -> float:
-    code = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
-    times = []
-    for _ in range(repeat + 1):
-        done = subprocess.run(
-            [sys.executable, "-c", code.format(name)], capture_output=True, text=True, check=True
-        )
-        times.append(float(done.stdout.split()[-1]))
-    return statistics.median(times[1:])
+def import_times(repeat: int) -> tuple[float, float]:
+    """Median seconds of ``import scaleapi`` and ``import scale_sync``, taken in turns."""
+    samples = imports.interleaved({m: (m, {}) for m in ("scaleapi", "scale_sync")}, repeat)
+    return statistics.median(samples["scaleapi"]), statistics.median(samples["scale_sync"])
 
 
 def memory(mode: str, n: int) -> float:
@@ -364,7 +360,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
 
     if wanted("import"):
         progress("import | fresh interpreters")
-        sdk, ours = import_time("scaleapi", args.import_repeat), import_time("scale_sync", 7)
+        sdk, ours = import_times(args.import_repeat)
         figures.append(
             _ratio(
                 "import scale_sync / import scaleapi",
@@ -549,7 +545,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.list_n = 10_000
     args.memory_create = 50_000
     args.memory_iterate = 100_000
-    args.import_repeat = 5 if quick else 7
+    args.import_repeat = 7 if quick else 15
     args.run_timeout = 300.0
     return args
 
