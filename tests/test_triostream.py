@@ -8,8 +8,10 @@ both backends. Sockets are on 127.0.0.1 and closed by each test.
 
 from __future__ import annotations
 
+import gzip
 import socket
 import struct
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ import httpcore
 import pytest
 import trio
 
+from scale_async import AsyncScaleClient, RetryPolicy, ScaleTransportError, TaskType
 from scale_async._engine.triostream import FewerTripsBackend, _Holding, socket_is_readable
 
 
@@ -244,3 +247,190 @@ def test_socket_is_readable_on_a_fresh_pair() -> None:
         time.sleep(0.01)
         assert socket_is_readable(left) is True
     assert socket_is_readable(left) is True  # closed
+
+
+# -- the client's trio fast path over a keep-alive server ----------------------------------------
+
+
+class KeepAliveServer:
+    """Answers every request on a connection until the client closes it; counts connections.
+
+    ``reply`` is sent for each request; ``close_idle`` hangs up after each answer.
+    """
+
+    def __init__(self, reply: bytes, *, close_idle: bool = False) -> None:
+        self.reply = reply
+        self.close_idle = close_idle
+        self.accepts = 0
+        self.requests: list[bytes] = []
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.02)
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._accepting = threading.Thread(target=self._accept)
+
+    def __enter__(self) -> KeepAliveServer:
+        self._accepting.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._accepting.join(5)
+        for thread in self._threads:
+            thread.join(5)
+        self._sock.close()
+        assert not any(t.is_alive() for t in [self._accepting, *self._threads])
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            self.accepts += 1
+            thread = threading.Thread(target=self._serve, args=(conn,))
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(0.05)
+        data = b""
+        with conn:
+            while not self._stop.is_set():
+                head, sep, rest = data.partition(b"\r\n\r\n")
+                if sep:
+                    length = 0
+                    for line in head.split(b"\r\n")[1:]:
+                        name, _, value = line.partition(b":")
+                        if name.strip().lower() == b"content-length":
+                            length = int(value)
+                    if len(rest) >= length:
+                        self.requests.append(head + sep + rest[:length])
+                        data = rest[length:]
+                        conn.sendall(self.reply)
+                        if self.close_idle:
+                            return
+                        continue
+                try:
+                    chunk = conn.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                data += chunk
+
+
+def reply(body: bytes, *extra: str) -> bytes:
+    head = "".join(f"{line}\r\n" for line in extra)
+    return (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{head}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+TASK = b'{"task_id": "abc", "status": "pending"}'
+
+
+def on_trio(port: int, body: Callable[[AsyncScaleClient], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        async with AsyncScaleClient(
+            "test_key", api_instance_url=f"http://127.0.0.1:{port}/v1", retry=RetryPolicy.disabled()
+        ) as client:
+            http, _ = client._session._ensure_open()
+            assert http._lifo_transport is not None  # the fast path is the one under test
+            return await body(client)
+
+    return trio.run(main)
+
+
+def test_fast_path_reuses_one_connection() -> None:
+    with KeepAliveServer(reply(TASK)) as server:
+
+        async def body(client: AsyncScaleClient) -> list[str]:
+            return [(await client.get_task("abc")).task_id for _ in range(5)]
+
+        assert on_trio(server.port, body) == ["abc"] * 5
+    assert server.accepts == 1
+    assert len(server.requests) == 5
+
+
+def test_fast_path_replaces_a_connection_the_server_closed() -> None:
+    """An idle connection the server hung up on is not used: the next call opens a new one."""
+    with KeepAliveServer(reply(TASK), close_idle=True) as server:
+
+        async def body(client: AsyncScaleClient) -> list[str]:
+            ids = []
+            for _ in range(3):
+                ids.append((await client.get_task("abc")).task_id)
+                await trio.sleep(0.1)  # the server's close arrives
+            return ids
+
+        assert on_trio(server.port, body) == ["abc"] * 3
+    assert server.accepts == 3
+
+
+def test_fast_path_sends_what_httpxs_transport_sends() -> None:
+    """Same request line, headers (names, order, values) and body as the httpx Request path."""
+    with KeepAliveServer(reply(TASK)) as server:
+
+        async def body(client: AsyncScaleClient) -> None:
+            http, _ = client._session._ensure_open()
+            await client.create_task(TaskType.Categorization, project="p", unique_id="u")
+            await client.get_task("abc")
+            await client.api.post_request("echo")  # a POST without a body
+            lifo, http._lifo_transport = http._lifo_transport, None  # httpx's own path
+            try:
+                await client.create_task(TaskType.Categorization, project="p", unique_id="u")
+                await client.get_task("abc")
+                await client.api.post_request("echo")
+            finally:
+                http._lifo_transport = lifo
+
+        on_trio(server.port, body)
+    assert len(server.requests) == 6
+    fast, slow = server.requests[:3], server.requests[3:]
+
+    def strip_key(request: bytes) -> bytes:
+        return b"\r\n".join(
+            line for line in request.split(b"\r\n") if not line.startswith(b"Idempotency-Key")
+        )
+
+    assert [strip_key(r) for r in fast] == [strip_key(r) for r in slow]
+    assert b"\r\nContent-Length: 0\r\n" in fast[2]
+    assert fast[1].startswith(b"GET /v1/task/abc HTTP/1.1\r\nHost: 127.0.0.1:")
+
+
+def test_fast_path_decodes_a_gzip_body() -> None:
+    with KeepAliveServer(reply(gzip.compress(TASK), "Content-Encoding: gzip")) as server:
+
+        async def body(client: AsyncScaleClient) -> str:
+            return (await client.get_task("abc")).task_id
+
+        assert on_trio(server.port, body) == "abc"
+
+
+def test_fast_path_gzip_garbage_is_a_transport_error() -> None:
+    with KeepAliveServer(reply(b"not gzip at all", "Content-Encoding: gzip")) as server:
+
+        async def body(client: AsyncScaleClient) -> None:
+            with pytest.raises(ScaleTransportError) as info:
+                await client.get_task("abc")
+            assert info.value.sent is True
+
+        on_trio(server.port, body)
+
+
+def test_fast_path_reply_that_is_not_http_is_a_transport_error() -> None:
+    with KeepAliveServer(b"SSH-2.0-OpenSSH\r\n\r\n") as server:
+
+        async def body(client: AsyncScaleClient) -> None:
+            with pytest.raises(ScaleTransportError) as info:
+                await client.get_task("abc")
+            assert info.value.sent is True
+
+        on_trio(server.port, body)

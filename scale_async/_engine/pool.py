@@ -98,6 +98,51 @@ class LifoPool:
             extensions=response.extensions,
         )
 
+    async def exchange(
+        self,
+        method: str,
+        url: httpx.URL,
+        headers: httpx.Headers,
+        content: bytes | None,
+        timeouts: dict[str, float],
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
+        """One request with its body read: status, reason, raw headers, body bytes.
+
+        What ``httpx.AsyncHTTPTransport.handle_async_request`` and reading the response do,
+        without the httpx ``Request`` and ``Response`` around them: the same headers go on
+        the wire (``Host`` first, ``Content-Length`` as httpx sets it) and httpcore's errors
+        become httpx's, by httpx's own mapping.
+        """
+        from httpx._transports.default import map_httpcore_exceptions
+
+        if content is not None:
+            raw = [(b"Host", url.netloc), *headers.raw]
+            raw.append((b"Content-Length", str(len(content)).encode("ascii")))
+        elif method in ("POST", "PUT", "PATCH"):
+            raw = [(b"Host", url.netloc), (b"Content-Length", b"0"), *headers.raw]
+        else:
+            raw = [(b"Host", url.netloc), *headers.raw]
+        request = httpcore.Request(
+            method.encode("ascii"),
+            httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=raw,
+            content=content or b"",
+            extensions={"timeout": timeouts},
+        )
+        with map_httpcore_exceptions():
+            response = await self.handle_async_request(request)
+            try:
+                stream = response.stream
+                assert isinstance(stream, AsyncIterable)
+                chunks = [chunk async for chunk in stream]
+            finally:
+                await response.aclose()
+        reason = response.extensions.get("reason_phrase", b"")
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return response.status, reason, response.headers, body
+
     async def aclose(self) -> None:
         """Close every connection, those in use too (as httpcore's pool does)."""
         connections, self._open, self._idle = list(self._open), set(), {}
