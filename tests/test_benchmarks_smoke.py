@@ -77,3 +77,18 @@ def test_targets_table_marks_reference_rows_and_only_targets_decide_the_exit() -
     assert "| yes |" in rows[2]
     assert exit_status([bound, met]) == 0
     assert exit_status([bound, missed, met]) == 2
+
+
+def test_transport_benchmark_runs_both_loops_and_counts_trio_connections() -> None:
+    command = [sys.executable, "-m", "benchmarks.transport"]
+    command += ["--n", "20", "--latency", "0", "--repeat", "1", "--at", "4"]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=90, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if "in flight" in line]
+    assert [row.split("|")[1].strip() for row in rows] == ["asyncio", "trio"]
+    opened = int(rows[1].split("|")[5].split()[0])
+    assert 1 <= opened <= 4  # keep-alive: never more connections than requests in flight
+    steps = float(rows[1].split("|")[6].split()[0])
+    assert steps > 0

@@ -5,7 +5,8 @@ Keeping httpx behind this seam means the rest of the client speaks in plain valu
 
 On asyncio the default transport is ``httpx-aiohttp``: httpx's own pool loses most of its
 throughput beyond a few dozen requests in flight, which is exactly where bulk jobs live. On trio
-httpx's own transport is used, and callers may always pass their own.
+it is httpx's own transport over ``pool.LifoPool`` (h11 connections of this package, httpcore's
+trio streams underneath), which ``_send_lifo`` calls directly. Callers may always pass their own.
 """
 
 from __future__ import annotations
