@@ -17,11 +17,14 @@ import httpx
 import pytest
 import trio
 
-from scale_async._engine.http import ssl_context
+from scale_async._engine.http import describe_failure, ssl_context
 from scale_async._engine.http11 import Http11
 from scale_async._engine.pool import LifoPool, lifo_transport
 
+from .test_network import Certs, certs, server_tls
 from .test_triostream import KeepAliveServer, reply
+
+__all__ = ["certs"]  # the certificates fixture, shared with the network tests
 
 TIMEOUTS = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}
 HEADERS = [(b"Host", b"example.test")]
@@ -238,3 +241,38 @@ def test_pool_serves_httpx_transport_requests_with_a_streamed_body() -> None:
     assert b"hello file" in body
     assert b'name="project_name"' in body
     assert f"Content-Length: {len(body)}".encode() in head
+
+
+def test_pool_keeps_a_tls_connection_alive_and_verifies_it(certs: Certs) -> None:
+    """Over TLS (trio's SSLStream under the held writes) a connection is verified and reused."""
+    with KeepAliveServer(reply(b"{}"), tls=server_tls(certs)) as server:
+        pool = LifoPool(ssl_context(certs.server_cert, None), max_connections=4, keepalive=30)
+
+        async def go() -> list[bytes]:
+            url = httpx.URL(f"https://127.0.0.1:{server.port}/v1/x")
+            bodies = []
+            for _ in range(3):
+                answer = await pool.exchange("GET", url, httpx.Headers(), None, TIMEOUTS)
+                bodies.append(answer[3])
+            await pool.aclose()
+            return bodies
+
+        assert run(go) == [b"{}"] * 3
+    assert server.accepts == 1
+    assert len(server.requests) == 3
+
+
+def test_pool_refuses_an_untrusted_certificate(certs: Certs) -> None:
+    with KeepAliveServer(reply(b"{}"), tls=server_tls(certs)) as server:
+        pool = LifoPool(ssl_context(None, None), max_connections=4, keepalive=30)
+
+        async def go() -> None:
+            url = httpx.URL(f"https://127.0.0.1:{server.port}/v1/x")
+            with pytest.raises(httpx.ConnectError) as info:
+                await pool.exchange("GET", url, httpx.Headers(), None, TIMEOUTS)
+            message, retryable = describe_failure(info.value)
+            assert message.startswith("certificate verify failed")
+            assert retryable is False
+            assert pool._open == set()
+
+        run(go)

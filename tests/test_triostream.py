@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -258,7 +259,9 @@ class KeepAliveServer:
     ``reply`` is sent for each request; ``close_idle`` hangs up after each answer.
     """
 
-    def __init__(self, reply: bytes, *, close_idle: bool = False) -> None:
+    def __init__(
+        self, reply: bytes, *, close_idle: bool = False, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.reply = reply
         self.close_idle = close_idle
         self.accepts = 0
@@ -268,6 +271,8 @@ class KeepAliveServer:
         self._sock.listen(16)
         self._sock.settimeout(0.02)
         self.port = self._sock.getsockname()[1]
+        if tls is not None:
+            self._sock = tls.wrap_socket(self._sock, server_side=True)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._accepting = threading.Thread(target=self._accept)
@@ -288,7 +293,7 @@ class KeepAliveServer:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except TimeoutError:
+            except (TimeoutError, ssl.SSLError):
                 continue
             self.accepts += 1
             thread = threading.Thread(target=self._serve, args=(conn,))
