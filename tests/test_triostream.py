@@ -176,6 +176,34 @@ def test_plain_stream_outer_cancellation_is_not_a_timeout() -> None:
         assert run(body) is True
 
 
+def test_plain_stream_closed_under_a_waiting_read_is_a_read_error() -> None:
+    """The pool closing a connection a request still waits on ends that wait as httpcore's
+    ReadError (which httpx maps), never as a bare trio exception."""
+    with listener() as server:
+
+        async def body() -> None:
+            stream = await connect(server)
+            peer, _ = server.accept()
+            with peer:
+                await stream.write(b"GET / HTTP/1.1\r\n\r\n")
+                await stream.write(b"x")  # sent: the socket now belongs to this stream
+                failures: list[BaseException] = []
+
+                async def waiting() -> None:
+                    try:
+                        await stream.read(100, timeout=5.0)
+                    except httpcore.ReadError as exc:
+                        failures.append(exc)
+
+                async with trio.open_nursery() as nursery:
+                    nursery.start_soon(waiting)
+                    await trio.sleep(0.05)
+                    await stream.aclose()
+                assert len(failures) == 1
+
+        run(body)
+
+
 def test_plain_stream_sees_the_server_close_and_closes_its_socket() -> None:
     with listener() as server:
 

@@ -136,8 +136,11 @@ class _Plain(_Holding):
             except BlockingIOError:
                 if deadline is None:
                     deadline = _deadline(timeout)
-                with trio.CancelScope(deadline=deadline) as scope:
-                    await trio.lowlevel.wait_writable(sock)
+                try:
+                    with trio.CancelScope(deadline=deadline) as scope:
+                        await trio.lowlevel.wait_writable(sock)
+                except trio.ClosedResourceError as exc:  # closed by the pool meanwhile
+                    raise httpcore.WriteError("the connection was closed") from exc
                 if scope.cancelled_caught:
                     raise httpcore.WriteTimeout("timed out writing the request") from None
                 continue
@@ -154,8 +157,11 @@ class _Plain(_Holding):
             pass
         except OSError as exc:
             raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
-        with trio.CancelScope(deadline=_deadline(timeout)) as scope:
-            await trio.lowlevel.wait_readable(sock)
+        try:
+            with trio.CancelScope(deadline=_deadline(timeout)) as scope:
+                await trio.lowlevel.wait_readable(sock)
+        except trio.ClosedResourceError as exc:  # closed by the pool meanwhile
+            raise httpcore.ReadError("the connection was closed") from exc
         if scope.cancelled_caught:
             raise httpcore.ReadTimeout("timed out reading the response")
         try:
