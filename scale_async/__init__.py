@@ -19,8 +19,8 @@ from . import (
     training_tasks,
 )
 from ._client import AsyncScaleClient
+from ._engine.config import Timeout
 from ._engine.events import RequestEvent
-from ._engine.http import Timeout
 from ._engine.idempotency import derive_unique_id
 from ._engine.jobs import BulkStream
 from ._engine.pages import Paginator

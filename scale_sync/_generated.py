@@ -18,11 +18,12 @@ from os import PathLike
 from scale_async import BatchStatusValue, TaskReviewStatusValue, TaskStatusValue, TaskTypeValue
 from scale_async._api.bulk import MetadataUpdates, Payloads, TaskRefs
 from scale_async._api.files import Readable
+from scale_async._engine.config import Proxies, TimeoutArg, Transport
 from scale_async._engine.events import OnRequest
-from scale_async._engine.http import Cert, Proxies, TimeoutArg, Transport, Verify
 from scale_async._engine.jobs import Progress
 from scale_async._engine.pages import Paginator
 from scale_async._engine.retry import RetryPolicy
+from scale_async._engine.tls import Cert, Verify
 from scale_async.batches import BatchFields, BatchStatus
 from scale_async.bulk import BulkCancelResult, BulkCreateResult, BulkUpdateResult, CreatedTask, FailedItem
 from scale_async.evaluation_tasks import EvaluationTask

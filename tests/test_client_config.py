@@ -14,13 +14,8 @@ from httpx_aiohttp import AiohttpTransport
 import scale_async
 import scale_sync
 from scale_async import AsyncScaleClient, ScaleException, Timeout
-from scale_async._engine.http import (
-    CA_BUNDLE_VARIABLES,
-    env_ca_bundle,
-    proxy_mounts,
-    running_on_asyncio,
-    ssl_context,
-)
+from scale_async._engine.http import proxy_mounts, running_on_asyncio
+from scale_async._engine.tls import CA_BUNDLE_VARIABLES, env_ca_bundle, ssl_context
 from tests.scripted import ok, task_json
 
 

@@ -36,7 +36,7 @@ from scale_async import (
     ScaleUnauthorized,
     TaskType,
 )
-from scale_async._engine.http import CA_BUNDLE_VARIABLES
+from scale_async._engine.tls import CA_BUNDLE_VARIABLES
 
 API_KEY = "test_key"
 TASK_BODY = b'{"task_id": "abc", "status": "pending"}'

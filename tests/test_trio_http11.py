@@ -17,9 +17,10 @@ import httpx
 import pytest
 import trio
 
-from scale_async._engine.http import describe_failure, ssl_context
+from scale_async._engine.failures import describe_failure
 from scale_async._engine.http11 import Http11
 from scale_async._engine.pool import LifoPool, lifo_transport
+from scale_async._engine.tls import ssl_context
 
 from .test_network import Certs, certs, server_tls
 from .test_triostream import KeepAliveServer, reply

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import os
 
+from .._engine.config import Auth, Proxies, TimeoutArg, Transport
 from .._engine.core import HttpCore
 from .._engine.events import OnRequest
-from .._engine.http import (
-    Auth,
-    Cert,
-    Proxies,
-    TimeoutArg,
-    Transport,
-    Verify,
-)
 from .._engine.options import ClientOptions
 from .._engine.retry import RetryPolicy
+from .._engine.tls import Cert, Verify
 from .._engine.wire import normalise_base_url
 from ..exceptions import ScaleException
 from .wire import DEFAULT_BASE_URL

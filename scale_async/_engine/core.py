@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 from ..exceptions import ScaleInvalidResponse
 from .checks import require_int
+from .config import Auth, HttpSettings, Timeout, TimeoutArg
 from .events import last_request_id, setup_logging
-from .http import Auth, HttpSession, HttpSettings, Timeout, TimeoutArg
+from .http import HttpSession
 from .model import Model
 from .options import ClientOptions, LimitChanges, forget_cached_properties, retry_policy
 from .redact import register, unregister

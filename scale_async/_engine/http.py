@@ -1,7 +1,8 @@
-"""The only module that touches httpx: connection pool, TLS, proxies, timeouts, transport choice.
+"""The HTTP session: connection pool, proxies, transport choice, one request out and back.
 
-Keeping httpx behind this seam means the rest of the client speaks in plain values
-(``RawResponse``, ``TransportFailure``), and a move to another HTTP library is one file.
+httpx stays behind this module and the three beside it (``config`` for timeouts and
+credentials, ``tls`` for ``verify``/``cert``, ``failures`` for what a broken exchange means),
+so the rest of the client speaks in plain values (``RawResponse``, ``TransportFailure``).
 
 On asyncio the default transport is ``httpx-aiohttp``: httpx's own pool loses most of its
 throughput beyond a few dozen requests in flight, which is exactly where bulk jobs live. On trio
@@ -13,13 +14,16 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.lowlevel
 import attrs
+
+from .config import HttpSettings, Proxies, Timeout
+from .failures import exchange_failure, foreign_failures
+from .tls import ssl_context
 
 if TYPE_CHECKING:
     import ssl
@@ -31,158 +35,7 @@ if TYPE_CHECKING:
 # httpx (with the CLI helpers it pulls in), ssl and asyncio are imported where they are first
 # used, not here: together they were two thirds of the time ``import scale_sync`` took.
 
-__all__ = [
-    "Auth",
-    "Cert",
-    "HttpSession",
-    "HttpSettings",
-    "Proxies",
-    "RawResponse",
-    "Timeout",
-    "TimeoutArg",
-    "Transport",
-    "TransportFailure",
-    "Verify",
-]
-
-#: What ``transport=`` accepts: any httpx async transport (``httpx.MockTransport``,
-#: ``httpx.ASGITransport``, ``httpx.AsyncHTTPTransport``, ...).
-Transport: TypeAlias = "httpx.AsyncBaseTransport"
-
-Proxies: TypeAlias = "str | Mapping[str, str] | None"
-Verify: TypeAlias = "bool | str | ssl.SSLContext | None"
-Cert: TypeAlias = "str | tuple[str, str] | tuple[str, str, str] | None"
-
-
-#: What ``timeout=`` accepts: seconds for every phase, a ``Timeout`` or an ``httpx.Timeout``.
-TimeoutArg: TypeAlias = "float | Timeout | httpx.Timeout | None"
-
-_DEFAULT_TIMEOUTS = {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": 30.0}
-
-
-@attrs.frozen(init=False)
-class Timeout:
-    """Per-phase time limits in seconds; none of them may be infinite.
-
-    As with ``httpx.Timeout``, ``Timeout(5)`` sets every phase to 5 s and ``Timeout(5,
-    connect=2)`` every phase but connect; a phase given neither way keeps its default (connect
-    10 s, read 60 s, write 60 s, pool 30 s). ``pool`` bounds the wait for a free connection,
-    which the client's own concurrency limit keeps near zero.
-    """
-
-    connect: float
-    read: float
-    write: float
-    pool: float
-
-    def __init__(
-        self,
-        default: float | None = None,
-        *,
-        connect: float | None = None,
-        read: float | None = None,
-        write: float | None = None,
-        pool: float | None = None,
-    ) -> None:
-        given = {"connect": connect, "read": read, "write": write, "pool": pool}
-        chosen = {
-            name: value if value is not None else default if default is not None else fallback
-            for (name, value), fallback in zip(
-                given.items(), _DEFAULT_TIMEOUTS.values(), strict=True
-            )
-        }
-        self.__attrs_init__(**chosen)
-
-    def __attrs_post_init__(self) -> None:
-        for name in ("connect", "read", "write", "pool"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not (
-                isinstance(value, int | float) and 0 < value < float("inf")
-            ):
-                raise ValueError(f"Timeout.{name} must be a positive number, got {value!r}")
-
-    @classmethod
-    def of(cls, value: TimeoutArg) -> Timeout:
-        """Normalise ``timeout=``: None means the defaults, a number every phase.
-
-        An ``httpx.Timeout`` is taken phase by phase; one that leaves a phase unlimited is
-        refused, since no request of this client may wait forever.
-        """
-        if value is None:
-            return cls()
-        if isinstance(value, Timeout):
-            return value
-        import httpx
-
-        if isinstance(value, httpx.Timeout):
-            phases = {"connect": value.connect, "read": value.read}
-            phases.update(write=value.write, pool=value.pool)
-            unlimited = [name for name, seconds in phases.items() if seconds is None]
-            if unlimited:
-                raise ValueError(
-                    f"timeout: this httpx.Timeout sets no {' or '.join(unlimited)} limit; "
-                    "every phase needs one, so that no request waits forever"
-                )
-            return cls(**phases)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(
-                "timeout must be seconds, a Timeout or an httpx.Timeout, "
-                f"got {type(value).__name__}"
-            )
-        return cls(value)
-
-    def as_httpx(self) -> httpx.Timeout:
-        """The same limits for httpx."""
-        import httpx
-
-        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
-
-
-@attrs.frozen
-class Auth:
-    """How every request proves who sends it; the secret never shows in a ``repr``.
-
-    Scale AI's v1 API wants HTTP Basic with the API key as the user name (``Auth.basic``), its
-    v2 API the same key as a Bearer token (``Auth.bearer``); NGA's Scale takes a Django REST
-    framework token (``Auth.token``). A client without credentials passes no ``Auth`` at all.
-    """
-
-    scheme: Literal["basic", "token", "bearer"]
-    secret: str = attrs.field(repr=False)
-
-    @classmethod
-    def basic(cls, api_key: str) -> Auth:
-        """HTTP Basic with ``api_key`` as the user name and an empty password."""
-        return cls("basic", api_key)
-
-    @classmethod
-    def token(cls, token: str) -> Auth:
-        """``Authorization: Token <token>``, DRF's token authentication."""
-        return cls("token", token)
-
-    @classmethod
-    def bearer(cls, token: str) -> Auth:
-        """``Authorization: Bearer <token>``, how Scale AI's v2 API takes the API key."""
-        return cls("bearer", token)
-
-
-@attrs.frozen(kw_only=True)
-class HttpSettings:
-    """Everything needed to open the connection pool. Secrets stay out of ``repr``."""
-
-    auth: Auth | None
-    user_agent: str
-    timeout: Timeout
-    max_connections: int
-    verify: Verify = None
-    cert: Cert = None
-    proxies: Proxies = None
-    transport: Transport | None = attrs.field(default=None, repr=False)
-
-    @property
-    def api_key(self) -> str | None:
-        """The Scale AI key, when the requests use HTTP Basic."""
-        return self.auth.secret if self.auth is not None and self.auth.scheme == "basic" else None
+__all__ = ["HttpSession", "RawResponse"]
 
 
 @attrs.frozen
@@ -195,16 +48,6 @@ class RawResponse:
     reason: str = ""
 
 
-class TransportFailure(Exception):
-    """No response was received. ``sent`` is False when the server provably saw nothing;
-    ``retryable`` is False when another attempt cannot help (a certificate that fails)."""
-
-    def __init__(self, message: str, *, sent: bool, retryable: bool = True) -> None:
-        super().__init__(message)
-        self.sent = sent
-        self.retryable = retryable
-
-
 def running_on_asyncio() -> bool:
     """True inside an asyncio event loop (as opposed to trio)."""
     import asyncio
@@ -214,72 +57,6 @@ def running_on_asyncio() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-#: Where ``requests`` (hence the SDK) and OpenSSL look for a CA bundle, in requests' order.
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
-
-
-def env_ca_bundle(environ: Mapping[str, str]) -> str | None:
-    """The CA bundle the environment names, as the SDK honours it when ``verify`` is unset."""
-    for name in CA_BUNDLE_VARIABLES:
-        if environ.get(name):
-            return environ[name]
-    return None
-
-
-def ssl_context(verify: Verify, cert: Cert) -> ssl.SSLContext:
-    """The TLS context for ``verify``/``cert``; ``verify=False`` really turns checks off.
-
-    Without ``verify`` the CA bundle named by ``$REQUESTS_CA_BUNDLE`` (``$CURL_CA_BUNDLE``,
-    ``$SSL_CERT_FILE``) is trusted, as with the SDK; an explicit ``verify`` always wins.
-    """
-    import ssl
-
-    import httpx
-
-    if verify is None:
-        verify = env_ca_bundle(os.environ)
-    if isinstance(verify, ssl.SSLContext):
-        ctx = verify
-    elif isinstance(verify, str) and cert is None:
-        return _bundle_context(verify)
-    elif isinstance(verify, str):
-        ctx = _load_bundle(verify)
-    elif cert is None:
-        # Loading the CA bundle takes ~20 ms; the plain contexts are built once and shared.
-        return _plain_context(verify is not False)
-    else:
-        ctx = httpx.create_ssl_context(verify=verify is not False)
-    if cert is not None:
-        if isinstance(cert, str):
-            ctx.load_cert_chain(cert)
-        elif len(cert) == 2:
-            ctx.load_cert_chain(cert[0], cert[1])
-        else:
-            ctx.load_cert_chain(cert[0], cert[1], cert[2])
-    return ctx
-
-
-@functools.cache
-def _plain_context(verified: bool) -> ssl.SSLContext:
-    import httpx
-
-    return httpx.create_ssl_context(verify=verified)
-
-
-def _load_bundle(path: str) -> ssl.SSLContext:
-    import ssl
-
-    if os.path.isdir(path):
-        return ssl.create_default_context(capath=path)
-    return ssl.create_default_context(cafile=path)
-
-
-@functools.cache
-def _bundle_context(path: str) -> ssl.SSLContext:
-    # Shared like the plain contexts: nothing is loaded into it after it is built.
-    return _load_bundle(path)
 
 
 def proxy_mounts(proxies: Proxies) -> dict[str, str]:
@@ -382,81 +159,6 @@ def _headers(settings: HttpSettings) -> list[tuple[str, str]]:
     return headers
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc``, its causes, and the members of any group among them (trio's connection
-    attempts to each address come as a group), breadth first, bounded."""
-    seen: list[BaseException] = []
-    todo: list[BaseException] = [exc]
-    while todo and len(seen) < 32:
-        current = todo.pop(0)
-        if any(current is known for known in seen):
-            continue
-        seen.append(current)
-        members = getattr(current, "exceptions", None)  # an exception group (3.10: backport)
-        if isinstance(members, tuple | list):
-            todo.extend(m for m in members if isinstance(m, BaseException))
-        following = current.__cause__ or current.__context__
-        if following is not None:
-            todo.append(following)
-    return seen
-
-
-def _provably_unsent(exc: httpx.TransportError) -> bool:
-    """Whether the request never reached the server (so even a create may be retried)."""
-    import httpx
-
-    cause = exc.__cause__
-    if cause is not None and type(cause).__module__.startswith("aiohttp"):
-        # httpx-aiohttp maps every aiohttp connection error, even a server hang-up after
-        # the request was sent, to ConnectTimeout: judge by the original exception.
-        import aiohttp
-
-        return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
-    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-
-
-def _certificate_failure(chain: list[BaseException]) -> BaseException | None:
-    import ssl
-
-    for link in chain:
-        if isinstance(link, ssl.SSLCertVerificationError):
-            return link
-        if type(link).__name__ == "ClientConnectorCertificateError":
-            return link
-    return None
-
-
-def describe_failure(exc: BaseException) -> tuple[str, bool]:
-    """What went wrong in plain words, and whether trying again could help.
-
-    httpx-aiohttp calls every aiohttp connection error ``ConnectTimeout``, and httpx errors
-    raised under trio often carry no text: the socket or TLS error underneath says what
-    happened, so the name comes from there. A certificate that does not verify will not
-    verify on the next attempt either.
-    """
-    import httpx
-
-    chain = _chain(exc)
-    detail = next((str(link) for link in chain if str(link)), "")
-    certificate = _certificate_failure(chain)
-    if certificate is not None:
-        reason = getattr(certificate, "verify_message", None) or getattr(
-            getattr(certificate, "certificate_error", None), "verify_message", None
-        )
-        text = "certificate verify failed" + (f" ({reason})" if reason else "")
-        return f"{text}: {detail}" if detail else text, False
-    if any(isinstance(link, ConnectionRefusedError) for link in chain) or any(
-        isinstance(getattr(link, "os_error", None), ConnectionRefusedError) for link in chain
-    ):
-        return f"connection refused: {detail}" if detail else "connection refused", True
-    kind = type(exc).__name__
-    if isinstance(exc, httpx.ConnectTimeout) and not isinstance(
-        exc.__cause__, TimeoutError | type(None)
-    ):
-        kind = "ConnectError"  # httpx-aiohttp's name for any connection error
-    return (f"{kind}: {detail}" if detail else kind), True
-
-
 def _phases(timeout: Timeout) -> dict[str, float]:
     return {
         "connect": timeout.connect,
@@ -498,33 +200,6 @@ def _aiohttp_args(
 
 
 _TIMEOUTS: dict[tuple[float, float, float], Any] = {}
-
-
-@functools.cache
-def _foreign_failures() -> tuple[type[BaseException], ...]:
-    """What the transports raise about a broken exchange besides httpx.TransportError."""
-    import httpx
-
-    failures: list[type[BaseException]] = [httpx.HTTPError, OSError, EOFError, ValueError]
-    try:
-        import aiohttp
-    except ImportError:  # pragma: no cover - httpx-aiohttp brings it
-        pass
-    else:
-        failures.append(aiohttp.ClientError)
-    return tuple(failures)
-
-
-def _exchange_failure(exc: BaseException) -> TransportFailure:
-    """What a broken exchange (one of ``_foreign_failures``) means for a retry."""
-    import httpx
-
-    if isinstance(exc, httpx.TransportError):
-        message, retryable = describe_failure(exc)
-        return TransportFailure(message, sent=not _provably_unsent(exc), retryable=retryable)
-    # A reply that is not HTTP, a body that does not decode (gzip garbage): the exchange
-    # failed after the request went out, whatever library noticed it.
-    return TransportFailure(describe_failure(exc)[0], sent=True)
 
 
 async def _read(response: httpx.Response) -> bytes:
@@ -675,8 +350,8 @@ class HttpSession:
                     body = await _read(response)
                 finally:
                     await response.aclose()
-            except _foreign_failures() as exc:
-                raise _exchange_failure(exc) from exc
+            except foreign_failures() as exc:
+                raise exchange_failure(exc) from exc
         reason = response.extensions.get("reason_phrase", b"")
         return RawResponse(
             status=response.status_code,
@@ -731,8 +406,8 @@ class HttpSession:
                 if encoding is not None and encoding.strip().lower() not in ("", "identity"):
                     # Rare: let httpx decode exactly as it does for every other transport.
                     body = httpx.Response(status, headers=raw, content=body).content
-            except _foreign_failures() as exc:
-                raise _exchange_failure(exc) from exc
+            except foreign_failures() as exc:
+                raise exchange_failure(exc) from exc
         return RawResponse(
             status=status,
             headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},
@@ -765,8 +440,8 @@ class HttpSession:
                 if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
                     # Rare: let httpx decode exactly as it does for every other transport.
                     body = httpx.Response(status, headers=raw, content=body).content
-            except _foreign_failures() as exc:
-                raise _exchange_failure(exc) from exc
+            except foreign_failures() as exc:
+                raise exchange_failure(exc) from exc
         return RawResponse(
             status=status,
             headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},

@@ -18,9 +18,10 @@ from .checks import require_int
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from .config import Proxies, TimeoutArg, Transport
     from .core import HttpCore
     from .events import OnRequest
-    from .http import Cert, Proxies, TimeoutArg, Transport, Verify
+    from .tls import Cert, Verify
 
 __all__ = ["ClientOptions", "LimitChanges", "forget_cached_properties", "retry_policy"]
 

@@ -25,9 +25,11 @@ from ..exceptions import (
     ScaleTransportError,
 )
 from .closing import InFlight
+from .config import Timeout
 from .errors import error_for_status, error_message
 from .events import OnRequest, RequestEvent, emit, last_request_id, log_retry, request_id
-from .http import HttpSession, RawResponse, Timeout, TransportFailure
+from .failures import TransportFailure
+from .http import HttpSession, RawResponse
 from .limits import PauseGate
 from .redact import chain_safe, redact
 from .retry import (

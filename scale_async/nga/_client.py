@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._engine.config import Auth, Proxies, TimeoutArg, Transport
 from .._engine.core import HttpCore
 from .._engine.cursors import CursorTrail
 from .._engine.events import OnRequest
-from .._engine.http import Auth, Cert, Proxies, TimeoutArg, Transport, Verify
 from .._engine.options import ClientOptions
 from .._engine.pagination import AsyncPageIterator, fan_out_pages
 from .._engine.requester import Call
 from .._engine.retry import RetryPolicy
 from .._engine.serde import structure_list
+from .._engine.tls import Cert, Verify
 from .._engine.wire import normalise_base_url
 from ..exceptions import ScaleInvalidResponse, ScaleResourceNotFound
 from ._models import (

@@ -16,8 +16,8 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
+from .._engine.config import Auth
 from .._engine.core import HttpCore
-from .._engine.http import Auth
 from .._engine.model import Model
 from .._engine.options import ClientOptions
 from .._engine.requester import Call

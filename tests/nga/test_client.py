@@ -10,7 +10,7 @@ import pytest
 
 import scale_sync.nga
 from scale_async import AsyncScaleClient, ScaleUnauthorized
-from scale_async._engine.http import Auth, HttpSettings, Timeout
+from scale_async._engine.config import Auth, HttpSettings, Timeout
 from scale_async.nga import AsyncNGAScaleClient
 from scale_sync.nga import NGAScaleClient
 
