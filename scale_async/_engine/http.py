@@ -8,6 +8,10 @@ On asyncio the default transport is ``httpx-aiohttp``: httpx's own pool loses mo
 throughput beyond a few dozen requests in flight, which is exactly where bulk jobs live. On trio
 it is httpx's own transport over ``pool.LifoPool`` (h11 connections of this package, httpcore's
 trio streams underneath), which ``_send_lifo`` calls directly. Callers may always pass their own.
+
+It runs past 400 lines on purpose: the general httpx path and the two fast paths that skip
+httpx's Request and Response (``_send_aiohttp``, ``_send_lifo``) must map timeouts, failures and
+bodies alike, and are kept side by side so that they can be read against each other.
 """
 
 from __future__ import annotations
