@@ -131,7 +131,7 @@ def create_task(
         task.status = "completed"
         task.completed_ms = ms
         task.response = fake_response(task.type, task.params, world.ids.uuid)
-    account.tasks[task.task_id] = task
+    account.add_task(task)
     if unique_id is not None:
         account.unique_ids[unique_id] = task.task_id
     if resolved.batch is not None:

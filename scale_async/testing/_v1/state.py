@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .._clock import FakeClock, IdFactory, Now, format_ms
+from .._keyset import Ordered
 from .._params import Mode
 
 
@@ -269,13 +270,53 @@ class QualityTask:
 OWNER_EMAIL = "owner@fake-scale.invalid"
 
 
+def listing_key(task: Task) -> tuple[int, str]:
+    """Where a task sits in ``GET /tasks`` (read backwards: newest first) and its cursor."""
+    return (task.created_ms, task.task_id)
+
+
+class TaskIndex:
+    """An account's tasks in listing order: all of them, and those of each project and batch.
+
+    A task's project, batch and creation stamp never change, so a task is filed once, when it
+    is made; ``GET /tasks`` then reads the narrowest list its filters allow.
+    """
+
+    __slots__ = ("_batches", "_every", "_projects")
+
+    def __init__(self) -> None:
+        self._every: Ordered[Task] = Ordered(listing_key)
+        self._projects: dict[str, Ordered[Task]] = {}
+        self._batches: dict[str, Ordered[Task]] = {}
+
+    def add(self, task: Task) -> None:
+        """File a new task."""
+        self._every.add(task)
+        if task.project is not None:
+            self._projects.setdefault(task.project, Ordered(listing_key)).add(task)
+        if task.batch is not None:
+            self._batches.setdefault(task.batch, Ordered(listing_key)).add(task)
+
+    def narrowest(self, project: str | None, batch: str | None) -> Ordered[Task]:
+        """The tasks of ``batch``, else of ``project``, else all: a superset of the matches."""
+        if batch is not None:
+            return self._batches.get(batch) or Ordered(listing_key)
+        if project is not None:
+            return self._projects.get(project) or Ordered(listing_key)
+        return self._every
+
+
 @dataclass
 class Account:
-    """Everything one API key can see."""
+    """Everything one API key can see.
+
+    Tasks are added with ``add_task``, which files them in ``listing`` too.
+    """
 
     key: str
     mode: Mode
     tasks: dict[str, Task] = field(default_factory=dict)
+    listing: TaskIndex = field(default_factory=TaskIndex, repr=False, compare=False)
     unique_ids: dict[str, str] = field(default_factory=dict)
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
     batches: dict[str, Batch] = field(default_factory=dict)
@@ -286,6 +327,11 @@ class Account:
     assignments: dict[str, list[str]] = field(default_factory=dict)
     quality_tasks: list[QualityTask] = field(default_factory=list)
     studio_order_custom: bool = False
+
+    def add_task(self, task: Task) -> None:
+        """Store a new task and file it for listings."""
+        self.tasks[task.task_id] = task
+        self.listing.add(task)
 
 
 class World:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from .._errors import ApiError
+from .._keyset import take
 
 T = TypeVar("T")
 
@@ -34,43 +35,21 @@ def scan(
     key: Callable[[T], str],
     token: str | None,
     limit: int,
-    wanted: Callable[[T], bool],
+    wanted: Callable[[T], bool] | None,
 ) -> tuple[list[T], str | None]:
-    """``page`` over the items ``wanted`` keeps, without filtering the whole list first.
+    """The page of the items ``wanted`` keeps after ``token``, and the next token.
 
-    ``items`` are sorted by ``key``; the scan starts after the token (a binary search) and
-    stops at the first wanted item past the page, so a page costs what it skips and holds,
-    not the size of the account: a 10,000-task listing is not 100 full passes.
+    ``items`` are sorted by ``key``; the walk starts after the token (a binary search) and
+    stops at the first wanted item past the page (``take``), so a page costs what it skips
+    and holds, not the size of the account.
     """
-    start = 0
-    if token:
-        start = bisect.bisect_right(items, decode_token(token), key=key)
-    chunk: list[T] = []
-    for index in range(start, len(items)):
-        item = items[index]
-        if not wanted(item):
-            continue
-        if len(chunk) == limit:
-            return chunk, encode_token(key(chunk[-1]))
-        chunk.append(item)
-    return chunk, None
+    start = bisect.bisect_right(items, decode_token(token), key=key) if token else 0
+    chunk, more = take(items, range(start, len(items)), limit, wanted)
+    return chunk, encode_token(key(chunk[-1])) if more else None
 
 
 def page(
     items: Sequence[T], key: Callable[[T], str], token: str | None, limit: int
 ) -> tuple[list[T], str | None]:
     """The ``limit`` items after ``token`` (items sorted by ``key``) and the next token."""
-    start = 0
-    if token:
-        after = decode_token(token)
-        lo, hi = 0, len(items)
-        while lo < hi:  # the first item whose key is past ``after``
-            mid = (lo + hi) // 2
-            if key(items[mid]) <= after:
-                lo = mid + 1
-            else:
-                hi = mid
-        start = lo
-    chunk = list(items[start : start + limit])
-    more = start + limit < len(items)
-    return chunk, encode_token(key(chunk[-1])) if more and chunk else None
+    return scan(items, key, token, limit, None)
