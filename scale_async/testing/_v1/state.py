@@ -46,9 +46,9 @@ class Stats:
         return asdict(self)
 
 
-def _opt(out: dict[str, Any], key: str, value: Any) -> None:
+def _opt(out: dict[str, Any], key: str, value: Any, *, share: bool = False) -> None:
     if value is not None:
-        out[key] = copy.deepcopy(value)
+        out[key] = value if share else copy.deepcopy(value)
 
 
 @dataclass
@@ -84,8 +84,14 @@ class Task:
                 return str(audit["audit_result"])
         return "pending"
 
-    def to_json(self) -> dict[str, Any]:
-        """The task object; ``tags``/``unique_id`` are absent when unset, as on Scale."""
+    def to_json(self, *, copy_values: bool = True) -> dict[str, Any]:
+        """The task object; ``tags``/``unique_id`` are absent when unset, as on Scale.
+
+        ``copy_values=False`` shares ``params``, ``metadata``, ``response`` and ``tags`` with
+        the store, for a page that is encoded at once: the fake only ever replaces those,
+        never changes them in place (``audits`` grow in place, so they are always copied).
+        """
+        share = not copy_values
         out: dict[str, Any] = {
             "task_id": self.task_id,
             "created_at": format_ms(self.created_ms),
@@ -96,23 +102,23 @@ class Task:
         out["type"] = self.type
         out["status"] = self.status
         _opt(out, "instruction", self.instruction)
-        out["params"] = copy.deepcopy(self.params)
+        out["params"] = self.params if share else copy.deepcopy(self.params)
         _opt(out, "callback_url", self.callback_url)
         out["is_test"] = self.is_test
         out["urgency"] = "standard"
         out["priority"] = self.priority
-        out["metadata"] = copy.deepcopy(self.metadata)
+        out["metadata"] = self.metadata if share else copy.deepcopy(self.metadata)
         _opt(out, "project", self.project)
         _opt(out, "batch", self.batch)
         _opt(out, "project_param_version", self.project_param_version)
         out["processed_attachments"] = []
         out["work_started"] = self.status != "pending"
-        out["audits"] = copy.deepcopy(self.audits)
+        out["audits"] = copy.deepcopy(self.audits) if self.audits else []
         if self.audits:
             out["customer_review_status"] = self.review_status
-        _opt(out, "response", self.response)
+        _opt(out, "response", self.response, share=share)
         _opt(out, "callback_succeeded", self.callback_succeeded)
-        _opt(out, "tags", self.tags)
+        _opt(out, "tags", self.tags, share=share)
         _opt(out, "unique_id", self.unique_id)
         return out
 

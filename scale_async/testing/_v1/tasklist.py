@@ -124,7 +124,8 @@ def list_tasks(account: Account, query: Query) -> dict[str, Any]:
     if has_more:
         tail = page[-1]
         next_token = encode_cursor(tail.task_id, format_ms(tail.created_ms))
-    docs = [_limited(t) if limited else t.to_json() for t in page]
+    # Encoded as soon as it is returned: the page need not copy what the store holds.
+    docs = [_limited(t) if limited else t.to_json(copy_values=False) for t in page]
     return {
         "docs": docs,
         "total": total,
