@@ -764,7 +764,9 @@ class ScaleClient(SyncClientBase):
         Up to ``prefetch`` pages are fetched while the caller works on the current one.
         ``partitions`` splits the ``created_at`` range (the filters' bounds, else from the
         batch's or project's creation to now) into that many windows walked at once: each
-        task still comes exactly once, newest first within its window.
+        task still comes exactly once, newest first within its window. Inside a block each
+        window is its own cursor, pages come as they arrive, and a window whose walk ends
+        takes over part of a busy one (a smaller window, also newest first).
         """
         return cast("Iterator[Task]", self._iterate(self._async.get_tasks(project_name, batch_name, task_type, status, review_status, unique_id, completed_after, completed_before, updated_after, updated_before, created_after, created_before, tags, include_attachment_url, limited_response, limit, prefetch=prefetch, partitions=partitions)))
 

@@ -253,7 +253,9 @@ class TasksAPI(ClientCore):
         Up to ``prefetch`` pages are fetched while the caller works on the current one.
         ``partitions`` splits the ``created_at`` range (the filters' bounds, else from the
         batch's or project's creation to now) into that many windows walked at once: each
-        task still comes exactly once, newest first within its window.
+        task still comes exactly once, newest first within its window. Inside a block each
+        window is its own cursor, pages come as they arrive, and a window whose walk ends
+        takes over part of a busy one (a smaller window, also newest first).
 
         From async code, prefetching needs a block whose end cancels the fetching:
         ``async with client.get_tasks(...) as tasks: async for task in tasks``.
@@ -287,7 +289,8 @@ class TasksAPI(ClientCore):
             end = parse_time(created_before) if created_before else datetime.now(timezone.utc)
             return split(parse_time(start), end, partitions)
 
-        walk = Partitioned(fetch, windows, lambda task: task.created_at)
+        # GET /tasks lists newest first, so a busy window's rest can be split among walks.
+        walk = Partitioned(fetch, windows, lambda task: task.created_at, newest_first=True)
         return AsyncPageIterator(walk, prefetch=prefetch)
 
     async def _listing_start(self, project_name: str | None, batch_name: str | None) -> str | None:

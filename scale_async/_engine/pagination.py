@@ -11,6 +11,7 @@ the first page to learn how many there are, then the others several at a time.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 from ..exceptions import ScaleInvalidResponse
 from .checks import require_int
 from .pages import Paginator
-from .partitions import Window
+from .partitions import Progress, Window, parse_time, plan_splits
 
 __all__ = [
     "AsyncPageIterator",
@@ -67,6 +68,7 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         self._fetch_page = fetch_page
         self._cursor = first
         self._done = False
+        self._started = False
         self._buffer: list[T] = []
         self._prefetch = prefetch
         self._group: TaskGroup | None = None
@@ -75,6 +77,7 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
     async def _fetch_next(self) -> list[T] | None:
         if self._done:
             return None
+        self._started = True
         items, cursor = await self._fetch_page(self._cursor)
         self._cursor = cursor
         self._done = cursor is None
@@ -98,9 +101,16 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
                 self._prefetch
             )
 
+            fetch = self._fetch_page
+            walks = fetch if isinstance(fetch, Partitioned) and not self._started else None
+
             async def produce() -> None:
                 async with send:
                     try:
+                        if walks is not None:
+                            # Every window its own cursor, pages in the order they come.
+                            await walks.stream(send.send)
+                            return
                         while (page := await self._fetch_next()) is not None:
                             await send.send(page)
                     except Exception as exc:
@@ -263,14 +273,25 @@ async def gather(calls: list[Callable[[], Awaitable[R]]]) -> list[R]:
 #: Fetch one keyset page of a window: its items (each with ``created_at``) and next token.
 FetchWindow = Callable[[Window, str | None], Awaitable[tuple[list[T], str | None]]]
 
+#: Hand a page over to the consumer; waits while the consumer is that far behind.
+Emit = Callable[[list[T]], Awaitable[None]]
+
 
 class Partitioned(Generic[T]):
     """A ``FetchPage`` that walks several ``created_at`` windows at once, one cursor each.
 
-    Each call fetches the next page of every unfinished window concurrently (a wave) and
-    returns the items each window owns, so no task comes twice even when it sits on a
-    boundary. Like ``FanOut``, nothing runs between two calls: stopping the consumer stops
-    the fetching, and at most one page per window is held.
+    Called page by page (no ``async with`` block), each call fetches the next page of every
+    unfinished window concurrently (a wave) and returns the items each window owns, so no
+    task comes twice even when it sits on a boundary. Like ``FanOut``, nothing runs between
+    two calls: stopping the consumer stops the fetching, and at most one page per window is
+    held; the price is that a wave waits for its slowest page.
+
+    Inside a block, ``AsyncPageIterator`` runs ``stream`` instead: each window is a walk of
+    its own that asks for its next page as soon as the last one came, and pages are handed
+    over as they arrive (a window's own pages in order). With ``newest_first`` (the listing
+    orders a window by that time, newest first), a walk that ends splits the rest of the
+    busiest ones among the idle (``plan_splits``), so that tasks bunched in a few windows
+    still keep every walk busy; each window, split or not, still comes newest first.
     """
 
     def __init__(
@@ -278,10 +299,13 @@ class Partitioned(Generic[T]):
         fetch: FetchWindow[T],
         windows: Callable[[], Awaitable[list[Window]]],
         created_at: Callable[[T], str | None],
+        *,
+        newest_first: bool = False,
     ) -> None:
         self._fetch = fetch
         self._windows = windows
         self._created_at = created_at
+        self._newest_first = newest_first
 
     async def __call__(
         self, cursor: list[tuple[Window, str | None]] | None
@@ -296,6 +320,93 @@ class Partitioned(Generic[T]):
                 following.append((window, token))
         return items, following or None
 
+    async def stream(self, emit: Emit[T]) -> None:
+        """Walk every window at once, handing each page's owned items to ``emit``.
+
+        Returns when every walk has ended; the first failure cancels the others and is
+        raised as itself. As many walks run at once as there are windows.
+        """
+        windows = await self._windows()
+        walks: list[_Walk] = []
+        failures: list[Exception] = []
+        idle = 0
+
+        async with anyio.create_task_group() as group:
+
+            def launch(window: Window) -> None:
+                walk = _Walk(window)
+                walks.append(walk)
+                group.start_soon(run, walk)
+
+            def rebalance() -> None:
+                nonlocal idle
+                if not idle:
+                    return
+                plan = plan_splits([walk.progress() for walk in walks], idle)
+                for position, cuts in plan.items():
+                    for piece in walks[position].split(cuts):
+                        launch(piece)
+                    idle -= len(cuts)
+
+            async def run(walk: _Walk) -> None:
+                nonlocal idle
+                try:
+                    await self._walk(walk, emit, rebalance)
+                except Exception as exc:
+                    failures.append(exc)
+                    group.cancel_scope.cancel()
+                    return
+                walks.remove(walk)
+                if self._newest_first:
+                    idle += 1
+                    rebalance()
+
+            for window in windows:
+                launch(window)
+        if failures:
+            raise failures[0]
+
+    async def _walk(self, walk: _Walk, emit: Emit[T], rebalance: Callable[[], None]) -> None:
+        token: str | None = None
+        while True:
+            page, token = await self._fetch(walk.asked, token)
+            owned = self._keep(walk.owns, page)
+            done = token is None
+            if self._newest_first and page:
+                walk.saw(self._moment(page[0]), self._moment(page[-1]), len(page))
+                # Split off below: what is older than the window's start is another walk's.
+                start = walk.owns.start
+                done = done or (
+                    start is not None and walk.oldest is not None and walk.oldest < start
+                )
+                if not done:
+                    rebalance()
+            if done:
+                walk.running = False
+            if owned:
+                await emit(owned)
+            if done:
+                return
+
+    def _keep(self, window: Window, page: list[T]) -> list[T]:
+        if window.start is None and window.end is None:
+            return page
+        # Newest first, a page whose two ends are owned is owned whole.
+        if (
+            self._newest_first
+            and page
+            and self._owned(window, page[0])
+            and self._owned(window, page[-1])
+        ):
+            return page
+        return [item for item in page if self._owned(window, item)]
+
+    def _moment(self, item: T) -> datetime:
+        created = self._created_at(item)
+        if created is None:
+            raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
+        return parse_time(created)
+
     def _owned(self, window: Window, item: T) -> bool:
         if window.start is None and window.end is None:
             return True
@@ -303,3 +414,45 @@ class Partitioned(Generic[T]):
         if created is None:
             raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
         return window.owns(created)
+
+
+class _Walk:
+    """One cursor of a ``Partitioned`` stream: what it asks the server and what it keeps."""
+
+    __slots__ = ("asked", "newest", "oldest", "owns", "page", "running", "seen")
+
+    def __init__(self, window: Window) -> None:
+        #: The window the server is asked for (its cursor is tied to that query).
+        self.asked = window
+        #: The part of it this walk hands over: it shrinks from below when split.
+        self.owns = window
+        self.running = True
+        self.newest: datetime | None = None
+        self.oldest: datetime | None = None
+        self.seen = 0
+        self.page = 0
+
+    def saw(self, newest: datetime, oldest: datetime, count: int) -> None:
+        """Note a page: its newest and oldest items' times and its size."""
+        if self.newest is None:
+            self.newest = newest
+        self.oldest = oldest
+        self.seen += count
+        self.page = max(self.page, count)
+
+    def progress(self) -> Progress | None:
+        """What ``plan_splits`` goes by; None while there is nothing to go by."""
+        low = self.owns.start if self.owns.start is not None else self.owns.floor
+        if not self.running or low is None or self.newest is None or self.oldest is None:
+            return None
+        return Progress(low, self.newest, self.oldest, self.seen, self.page)
+
+    def split(self, cuts: list[datetime]) -> list[Window]:
+        """Keep what is newer than the last cut; the windows below it, for new walks."""
+        edges: list[datetime | None] = [self.owns.start, *cuts]
+        pieces = [
+            Window(edges[n], edges[n + 1], floor=self.owns.floor if n == 0 else None)
+            for n in range(len(cuts))
+        ]
+        self.owns = Window(cuts[-1], self.owns.end)
+        return pieces

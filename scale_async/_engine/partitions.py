@@ -5,15 +5,22 @@ Scale does not document whether ``start_time``/``end_time`` include their bound.
 window asks the server for a little more than it owns (a millisecond on each side) and keeps
 exactly what it owns, ``[start, end)``, on the client. A task stamped on a boundary is
 fetched by both neighbours and kept by one.
+
+Evenly spaced windows are only as even as the data: tasks made in one burst a while after
+their project sit in one or two windows while the others come back empty. So a listing
+that walks its windows newest first can split the rest of a running walk when a walk ends
+(``plan_splits``): what a walk has not reached yet (from its window's start to the oldest
+item it has seen) is cut, the walk keeps the newest piece, and new walks take the others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import attrs
 
-__all__ = ["Window", "format_time", "parse_time", "split"]
+__all__ = ["Progress", "Window", "format_time", "parse_time", "plan_splits", "split"]
 
 _MARGIN = timedelta(milliseconds=1)
 
@@ -42,6 +49,9 @@ class Window:
 
     start: datetime | None
     end: datetime | None
+    #: Where a window open to the past begins in practice (the listing's start), so the
+    #: rest of its walk can be split; not part of what the window owns.
+    floor: datetime | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def query(self) -> dict[str, str]:
         """``start_time``/``end_time`` for the server, a millisecond wider than the window."""
@@ -70,4 +80,57 @@ def split(start: datetime, end: datetime, count: int) -> list[Window]:
     step = (end - start) / count
     cuts = [start + step * i for i in range(1, count)]
     edges: list[datetime | None] = [None, *cuts, None]
-    return [Window(edges[i], edges[i + 1]) for i in range(count)]
+    return [Window(edges[i], edges[i + 1], floor=start if i == 0 else None) for i in range(count)]
+
+
+@attrs.frozen
+class Progress:
+    """How far a newest-first walk of a window has come: enough to guess what is left."""
+
+    #: Where the unwalked rest begins: the window's start (or floor).
+    low: datetime
+    #: The newest and oldest items the walk has seen, and how many it has seen.
+    newest: datetime
+    oldest: datetime
+    seen: int
+    #: The size of the walk's pages, in items.
+    page: int
+
+    def pages_left(self) -> float:
+        """The pages the rest should hold if items are as dense there as in what was seen."""
+        walked = max(self.newest - self.oldest, _MARGIN)
+        return self.seen * ((self.oldest - self.low) / walked) / max(self.page, 1)
+
+
+def plan_splits(walks: Sequence[Progress | None], idle: int) -> dict[int, list[datetime]]:
+    """Where to cut the rests of running walks so that ``idle`` new walks can share them.
+
+    ``walks`` are the running walks (None: no page seen yet, so nothing to go by). Each idle
+    walk goes to the rest with the most pages left per walk, but a rest gets no more walks
+    than the pages it should still hold, nor pieces shorter than 2 ms. The answer maps a
+    walk's position to the cut times, ascending: new walks take ``[low, c1)``, ``[c1, c2)``
+    ... and the walk itself keeps what is newer than the last cut.
+    """
+    shares = {i: 0 for i, walk in enumerate(walks) if walk is not None}
+
+    def worth(i: int) -> float:
+        walk = walks[i]
+        assert walk is not None
+        parts = shares[i] + 1  # the walk itself and the new walks it has been given
+        left = walk.pages_left()
+        if left < parts + 1 or (walk.oldest - walk.low) / (parts + 1) < 2 * _MARGIN:
+            return 0.0  # one more piece would hold less than a page, or under 2 ms
+        return left / parts
+
+    for _ in range(idle):
+        best = max(shares, key=worth, default=None)
+        if best is None or worth(best) <= 0:
+            break
+        shares[best] += 1
+    cuts: dict[int, list[datetime]] = {}
+    for i, extra in shares.items():
+        walk = walks[i]
+        if extra and walk is not None:
+            step = (walk.oldest - walk.low) / (extra + 1)
+            cuts[i] = [walk.low + step * n for n in range(1, extra + 1)]
+    return cuts
