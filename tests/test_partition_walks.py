@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import anyio
-import anyio.lowlevel
+import httpx
 import pytest
 
+import scale_sync
 from scale_async import AsyncScaleClient, ScaleInvalidResponse, TaskType
 from scale_async._engine.pagination import AsyncPageIterator, Partitioned
 from scale_async._engine.partitions import (
     Progress,
+    Walk,
     Window,
     format_time,
     parse_time,
@@ -24,6 +28,7 @@ from scale_async._engine.partitions import (
     split,
 )
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
+from tests.scripted import ok, page_json, task_json
 
 T0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
 MS = timedelta(milliseconds=1)
@@ -219,6 +224,25 @@ def test_splits_stop_at_two_milliseconds_and_at_a_page_each() -> None:
     assert plan_splits(even, 2) == {0: [at(500)], 1: [at(500)]}
 
 
+def test_a_split_walk_keeps_the_newest_piece_and_hands_out_the_rest() -> None:
+    first = split(at(0), at(1_000), 2)[0]
+    walk = Walk(first)
+    assert walk.progress() is None  # nothing seen yet
+    walk.saw(at(480), at(400), 40)
+    walk.saw(at(399), at(300), 40)
+    assert walk.progress() == Progress(low=at(0), newest=at(480), oldest=at(300), seen=80, page=40)
+    pieces = walk.split([at(100), at(200)])
+    assert pieces == [Window(None, at(100)), Window(at(100), at(200))]
+    assert pieces[0].floor == at(0)  # the open past keeps where it begins in practice
+    assert walk.owns == Window(at(200), at(500))
+    assert walk.asked == first  # its cursor stays tied to what it asked for
+    progress = walk.progress()
+    assert progress is not None
+    assert progress.low == at(200)
+    walk.running = False
+    assert walk.progress() is None
+
+
 @pytest.mark.parametrize("seed", range(8))
 async def test_bunched_items_are_shared_out_and_each_comes_once(seed: int) -> None:
     """Items bunched in the first of four windows: walks split it, and nothing is lost."""
@@ -282,3 +306,38 @@ async def test_partitioned_get_tasks_in_a_block_yields_each_task_once() -> None:
             got = [task.task_id async for task in tasks]
     assert len(got) == len(set(got)) == 180
     assert set(got) == ids
+
+
+def test_a_sync_loop_that_breaks_stops_every_cursor() -> None:
+    """The sync client always walks in a block: a break ends it, and nothing is fetched after."""
+    requests: list[str] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/projects/p"):
+            return ok({"name": "p", "created_at": format_time(at(0))})
+        with lock:
+            requests.append(str(request.url))
+        # Newest first from just inside the window asked for: its end, else a minute from now.
+        end = request.url.params.get("end_time")
+        top = parse_time(end) - 10 * MS if end else datetime.now(timezone.utc) + 60_000 * MS
+        page = int(request.url.params.get("next_token") or 0)
+        docs = [
+            task_json(f"{bool(end)}-{page}-{n}", created_at=format_time(top - (10 * page + n) * MS))
+            for n in range(10)
+        ]
+        return ok(page_json(docs, has_more=True, token=str(page + 1)))
+
+    client = scale_sync.ScaleClient("k", transport=httpx.MockTransport(handler))
+    try:
+        for seen, _task in enumerate(client.get_tasks(project_name="p", partitions=2), 1):
+            if seen == 25:
+                break
+        with lock:
+            fetched = len(requests)
+        time.sleep(0.1)
+        with lock:
+            assert len(requests) == fetched
+        assert 3 <= fetched <= 3 + 2 + 2 + 2  # pages read, buffered, waiting, in flight
+    finally:
+        client.close()

@@ -5,7 +5,9 @@ nothing to finalise, and the sync layer can pull whole pages across its portal. 
 leads to the next (a ``next_token``, an offset) is the fetch function's business.
 
 When every page is addressable up front (page numbers, offsets), ``fan_out_pages`` fetches
-the first page to learn how many there are, then the others several at a time.
+the first page to learn how many there are, then the others several at a time; over time
+windows, ``Partitioned`` walks one cursor per window. The iterator runs a ``Partitioned``
+stream itself, which is why the two share this module (a little over 400 lines).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 from ..exceptions import ScaleInvalidResponse
 from .checks import require_int
 from .pages import Paginator
-from .partitions import Progress, Window, parse_time, plan_splits
+from .partitions import Walk, Window, parse_time, plan_splits
 
 __all__ = [
     "AsyncPageIterator",
@@ -327,14 +329,14 @@ class Partitioned(Generic[T]):
         raised as itself. As many walks run at once as there are windows.
         """
         windows = await self._windows()
-        walks: list[_Walk] = []
+        walks: list[Walk] = []
         failures: list[Exception] = []
         idle = 0
 
         async with anyio.create_task_group() as group:
 
             def launch(window: Window) -> None:
-                walk = _Walk(window)
+                walk = Walk(window)
                 walks.append(walk)
                 group.start_soon(run, walk)
 
@@ -348,7 +350,7 @@ class Partitioned(Generic[T]):
                         launch(piece)
                     idle -= len(cuts)
 
-            async def run(walk: _Walk) -> None:
+            async def run(walk: Walk) -> None:
                 nonlocal idle
                 try:
                     await self._walk(walk, emit, rebalance)
@@ -366,7 +368,7 @@ class Partitioned(Generic[T]):
         if failures:
             raise failures[0]
 
-    async def _walk(self, walk: _Walk, emit: Emit[T], rebalance: Callable[[], None]) -> None:
+    async def _walk(self, walk: Walk, emit: Emit[T], rebalance: Callable[[], None]) -> None:
         token: str | None = None
         while True:
             page, token = await self._fetch(walk.asked, token)
@@ -401,58 +403,14 @@ class Partitioned(Generic[T]):
             return page
         return [item for item in page if self._owned(window, item)]
 
-    def _moment(self, item: T) -> datetime:
+    def _stamp(self, item: T) -> str:
         created = self._created_at(item)
         if created is None:
             raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
-        return parse_time(created)
+        return created
+
+    def _moment(self, item: T) -> datetime:
+        return parse_time(self._stamp(item))
 
     def _owned(self, window: Window, item: T) -> bool:
-        if window.start is None and window.end is None:
-            return True
-        created = self._created_at(item)
-        if created is None:
-            raise ScaleInvalidResponse("a task without created_at cannot be placed in a window")
-        return window.owns(created)
-
-
-class _Walk:
-    """One cursor of a ``Partitioned`` stream: what it asks the server and what it keeps."""
-
-    __slots__ = ("asked", "newest", "oldest", "owns", "page", "running", "seen")
-
-    def __init__(self, window: Window) -> None:
-        #: The window the server is asked for (its cursor is tied to that query).
-        self.asked = window
-        #: The part of it this walk hands over: it shrinks from below when split.
-        self.owns = window
-        self.running = True
-        self.newest: datetime | None = None
-        self.oldest: datetime | None = None
-        self.seen = 0
-        self.page = 0
-
-    def saw(self, newest: datetime, oldest: datetime, count: int) -> None:
-        """Note a page: its newest and oldest items' times and its size."""
-        if self.newest is None:
-            self.newest = newest
-        self.oldest = oldest
-        self.seen += count
-        self.page = max(self.page, count)
-
-    def progress(self) -> Progress | None:
-        """What ``plan_splits`` goes by; None while there is nothing to go by."""
-        low = self.owns.start if self.owns.start is not None else self.owns.floor
-        if not self.running or low is None or self.newest is None or self.oldest is None:
-            return None
-        return Progress(low, self.newest, self.oldest, self.seen, self.page)
-
-    def split(self, cuts: list[datetime]) -> list[Window]:
-        """Keep what is newer than the last cut; the windows below it, for new walks."""
-        edges: list[datetime | None] = [self.owns.start, *cuts]
-        pieces = [
-            Window(edges[n], edges[n + 1], floor=self.owns.floor if n == 0 else None)
-            for n in range(len(cuts))
-        ]
-        self.owns = Window(cuts[-1], self.owns.end)
-        return pieces
+        return (window.start is None and window.end is None) or window.owns(self._stamp(item))

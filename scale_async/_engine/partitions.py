@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-__all__ = ["Progress", "Window", "format_time", "parse_time", "plan_splits", "split"]
+__all__ = ["Progress", "Walk", "Window", "format_time", "parse_time", "plan_splits", "split"]
 
 _MARGIN = timedelta(milliseconds=1)
 
@@ -134,3 +134,45 @@ def plan_splits(walks: Sequence[Progress | None], idle: int) -> dict[int, list[d
             step = (walk.oldest - walk.low) / (extra + 1)
             cuts[i] = [walk.low + step * n for n in range(1, extra + 1)]
     return cuts
+
+
+class Walk:
+    """The state of one cursor of a partitioned walk: what it asks for, keeps, has seen."""
+
+    __slots__ = ("asked", "newest", "oldest", "owns", "page", "running", "seen")
+
+    def __init__(self, window: Window) -> None:
+        #: The window the server is asked for (its cursor is tied to that query).
+        self.asked = window
+        #: The part of it this walk hands over: it shrinks from below when split.
+        self.owns = window
+        self.running = True
+        self.newest: datetime | None = None
+        self.oldest: datetime | None = None
+        self.seen = 0
+        self.page = 0
+
+    def saw(self, newest: datetime, oldest: datetime, count: int) -> None:
+        """Note a page: its newest and oldest items' times and its size."""
+        if self.newest is None:
+            self.newest = newest
+        self.oldest = oldest
+        self.seen += count
+        self.page = max(self.page, count)
+
+    def progress(self) -> Progress | None:
+        """What ``plan_splits`` goes by; None while there is nothing to go by."""
+        low = self.owns.start if self.owns.start is not None else self.owns.floor
+        if not self.running or low is None or self.newest is None or self.oldest is None:
+            return None
+        return Progress(low, self.newest, self.oldest, self.seen, self.page)
+
+    def split(self, cuts: list[datetime]) -> list[Window]:
+        """Keep what is newer than the last cut; the windows below it, for new walks."""
+        edges: list[datetime | None] = [self.owns.start, *cuts]
+        pieces = [
+            Window(edges[n], edges[n + 1], floor=self.owns.floor if n == 0 else None)
+            for n in range(len(cuts))
+        ]
+        self.owns = Window(cuts[-1], self.owns.end)
+        return pieces
