@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
+
 from ._params import parse_json, parse_query
 
 Scope = MutableMapping[str, Any]
@@ -91,8 +93,17 @@ async def read_request(scope: Scope, receive: Receive) -> Request:
 
 
 def encode(body: Any) -> bytes:
-    """Compact JSON, as Scale sends."""
-    return json.dumps(body, separators=(",", ":")).encode()
+    """Compact JSON, as Scale sends.
+
+    orjson, as the client's own JSON: a 100-task page takes a tenth of the stdlib's time, on
+    the core the fake shares with the clients a benchmark measures. It writes UTF-8 as is
+    and NaN as ``null``, as JavaScript's ``JSON.stringify`` does; what orjson refuses (an
+    integer beyond 64 bits, a key that is not a string) falls back to the stdlib.
+    """
+    try:
+        return orjson.dumps(body)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 async def send_reply(send: Send, reply: Reply) -> None:
