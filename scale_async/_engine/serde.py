@@ -106,58 +106,128 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, Model)
 
 
-#: Returned by a fast builder when a value is not of the plain JSON type its field expects.
-_SLOW: Any = object()
+class _Slow(Exception):
+    """Raised by a fast builder for a value it does not build as it stands: cattrs then
+    builds the object (converting the value) or says what is wrong with it."""
 
-_PLAIN = {str: "str", int: "int", float: "float", bool: "bool"}
 
+def _check_lines(tp: Any, i: int) -> list[str] | None:
+    """Lines that raise ``_Slow`` unless ``v`` (not None) has the plain JSON type ``tp``
+    and, where the field needs a new object, make ``v`` that object; None for any other
+    type (those models take the slow path).
 
-def _field_check(tp: Any, var: str) -> tuple[str, str] | None:
-    """Code testing ``var`` and the expression that builds the field from it, for the field
-    types JSON gives as they are; None for any other type (those fields take the slow path).
-
-    Every expression gives exactly what cattrs gives for such a value: ``str(v)`` of a str
-    is itself, a ``dict[str, Any]`` is a new dict with the same items, and so on.
+    Every value built is what cattrs gives for it: ``str(v)`` of a str is itself, a
+    ``dict[str, Any]`` is a new dict with the same items, an enum value its member.
     """
-    optional = False
-    if get_origin(tp) in (Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        optional = len(args) < len(get_args(tp))
-        if str_or(tp, Enum) is not None:
-            test, build = f"type({var}) is str", f"_enum_{var}({var}, _type_{var})"
-        elif len(args) == 1:
-            inner = _field_check(args[0], var)
-            if inner is None:
-                return None
-            test, build = inner
-        else:
-            return None
-    elif tp is Any:
-        return "True", var
-    elif isinstance(tp, type) and issubclass(tp, Enum):
-        test, build = f"type({var}) is str", f"_enum_{var}({var}, _type_{var})"
-    elif tp in _PLAIN:
-        test, build = f"type({var}) is {_PLAIN[tp]}", var
-    elif get_origin(tp) is dict and get_args(tp) in ((str, Any), ()):
-        test, build = f"type({var}) is dict", f"dict({var})"
-    elif get_origin(tp) is list and len(get_args(tp)) == 1:
+    if str_or(tp, Enum) is not None or (isinstance(tp, type) and issubclass(tp, Enum)):
+        # One dict look-up for the values seen before; the converter's own hook (whatever
+        # is registered for the field's type) for a new one.
+        return [
+            f"m = _members{i}.get(v)",
+            "if m is None:",
+            "    if type(v) is not str:",
+            "        raise _Slow",
+            f"    m = _enum{i}(v)",
+            "v = m",
+        ]
+    if tp is Any:
+        return []
+    if tp in _PLAIN:
+        return [f"if type(v) is not {_PLAIN[tp]}:", "    raise _Slow"]
+    if get_origin(tp) is dict and get_args(tp) in ((str, Any), ()):
+        return ["if type(v) is not dict:", "    raise _Slow", "v = dict(v)"]
+    if get_origin(tp) is list and len(get_args(tp)) == 1:
         (item,) = get_args(tp)
         if item is Any:
-            test, build = f"type({var}) is list", f"list({var})"
-        elif item in _PLAIN:
-            name = _PLAIN[item]
-            test = f"type({var}) is list and all(type(x) is {name} for x in {var})"
-            build = f"list({var})"
-        elif get_origin(item) is dict and get_args(item) == (str, Any):
-            test = f"type({var}) is list and all(type(x) is dict for x in {var})"
-            build = f"[dict(x) for x in {var}]"
-        else:
-            return None
-    else:
+            return ["if type(v) is not list:", "    raise _Slow", "v = v[:]"]
+        if item in _PLAIN or (get_origin(item) is dict and get_args(item) == (str, Any)):
+            name = _PLAIN.get(item, "dict")
+            # A loop, not all(<generator>): no object is made for the test.
+            lines = ["if type(v) is not list:", "    raise _Slow", "for x in v:"]
+            lines += [f"    if type(x) is not {name}:", "        raise _Slow"]
+            return [*lines, "v = v[:]" if name != "dict" else "v = [dict(x) for x in v]"]
+    return None
+
+
+def _optional(tp: Any) -> tuple[Any, bool]:
+    """``tp`` without its ``| None``, and whether None is one of its values."""
+    if tp is Any:
+        return tp, True
+    if str_or(tp, Enum) is not None:
+        # ``E | str | None`` stays whole: the converter's hook for it is the enum's.
+        return tp, type(None) in get_args(tp)
+    if get_origin(tp) in (Union, types.UnionType):
+        args = get_args(tp)
+        if len(args) == 2 and type(None) in args:
+            return next(a for a in args if a is not type(None)), True
+    return tp, False
+
+
+def _field_lines(
+    field: attrs.Attribute[Any], i: int, namespace: dict[str, Any]
+) -> list[str] | None:
+    """The lines that read field number ``i`` from ``data`` into ``v``, or None."""
+    inner, optional = _optional(field.type)
+    check = _check_lines(inner, i)
+    if check is None:
         return None
+    if "_enum" in "".join(check):
+        members: dict[Any, Any] = {}
+        namespace[f"_members{i}"] = members
+        namespace[f"_enum{i}"] = _remembering(
+            converter.get_structure_hook(field.type), members, field.type
+        )
+    key = field.metadata.get("wire", field.name)
+    default = field.default
     if optional:
-        return f"{var} is None or ({test})", f"None if {var} is None else {build}"
-    return test, build
+        check = ["if v is not None:", *(f"    {line}" for line in check)] if check else []
+    if default is attrs.NOTHING:
+        return [f"v = data[{key!r}]", *check]
+    if default is None and optional:
+        # Absent or null alike are None, the default: one look-up, no sentinel.
+        if inner in _PLAIN:
+            # The usual case, a present value of the right type, costs one test.
+            name = _PLAIN[inner]
+            return [
+                f"v = data.get({key!r})",
+                f"if type(v) is not {name} and v is not None:",
+                "    raise _Slow",
+            ]
+        return [f"v = data.get({key!r})", *check]
+    fill = _fill(default, f"_default{i}", namespace)
+    lines = [f"v = data.get({key!r}, _ABSENT)", "if v is _ABSENT:", f"    v = {fill}"]
+    if not check:
+        return lines
+    return [*lines, "else:", *(f"    {line}" for line in check)]
+
+
+def _fill(default: Any, name: str, namespace: dict[str, Any]) -> str:
+    """The expression giving a field's ``default`` (a new one from a factory), as ``name``."""
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        namespace[name] = default.factory
+        return f"{name}()"
+    namespace[name] = default
+    return name
+
+
+def _remembering(
+    hook: Callable[[Any, Any], Any], seen: dict[Any, Any], tp: Any
+) -> Callable[[Any], Any]:
+    """``hook`` for ``tp``, its answers kept in ``seen`` for the first few hundred values."""
+
+    def lookup(value: Any) -> Any:
+        answer = hook(value, tp)
+        if len(seen) < 512:
+            seen[value] = answer
+        return answer
+
+    return lookup
+
+
+#: Marks a key the JSON object does not have, where None would be a value.
+_ABSENT: Any = object()
+
+_PLAIN = {str: "str", int: "int", float: "float", bool: "bool"}
 
 
 def _direct(cls: type[Model]) -> bool:
@@ -175,25 +245,10 @@ def _direct(cls: type[Model]) -> bool:
     )
 
 
-def _cached(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """``hook`` remembering its answers for the first few hundred values (enum members)."""
-    seen: dict[Any, Any] = {}
-
-    def lookup(value: Any, tp: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            answer = hook(value, tp)
-            if len(seen) < 512:
-                seen[value] = answer
-            return answer
-
-    return lookup
-
-
-def _fast_builder(cls: type[Model]) -> Callable[[dict[str, Any]], Any] | None:
-    """A function that builds ``cls`` from a JSON object whose values all have their plain
-    types, and returns ``_SLOW`` otherwise (so cattrs builds it, or says what is wrong).
+def _fast_builder(cls: type[Model]) -> Callable[..., Any] | None:
+    """``build(data, client=None)``: a ``cls`` from a JSON object whose values all have
+    their plain types, bound to ``client``; any other object makes it raise (``_Slow``, or
+    the KeyError of a missing key), and cattrs builds it or says what is wrong.
 
     Generated once per model: cattrs' own function structures every value through a hook,
     copying each nested dict and list through a comprehension, which made structuring a
@@ -201,47 +256,43 @@ def _fast_builder(cls: type[Model]) -> Callable[[dict[str, Any]], Any] | None:
     """
     hints = attrs.resolve_types(cls)
     direct = _direct(cls)
-    lines = ["def build(data):"]
-    lines.append("    o = _new(cls)" if direct else "    kwargs = {}")
-    namespace: dict[str, Any] = {"_SLOW": _SLOW, "cls": cls, "_new": object.__new__}
+    namespace: dict[str, Any] = {
+        "_Slow": _Slow,
+        "_ABSENT": _ABSENT,
+        "cls": cls,
+        "_new": object.__new__,
+    }
+    body: list[str] = []
+    private: list[tuple[str, str]] = []
     for index, field in enumerate(attrs.fields(hints)):
-        var = f"v{index}"
-        default = field.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            namespace[f"_factory_{var}"] = default.factory
-            fill = f"_factory_{var}()"
-        else:
-            namespace[f"_default_{var}"] = default
-            fill = f"_default_{var}"
         if field.name.startswith("_") or not field.init:
-            if direct:
-                lines.append(f"    o.{field.name} = {fill}")
+            if field.name == "_raw":
+                private.append((field.name, "data"))
+            elif field.name == "_client":
+                private.append((field.name, "client"))
+            else:
+                private.append((field.name, _fill(field.default, f"_default{index}", namespace)))
             continue
-        check = _field_check(field.type, var)
-        if check is None:
+        lines = _field_lines(field, index, namespace)
+        if lines is None:
             return None
-        test, build = check
-        if "_enum_" in build:
-            # The converter's own hook for the field's enum (whatever it is registered as),
-            # asked once per distinct value.
-            namespace[f"_type_{var}"] = field.type
-            namespace[f"_enum_{var}"] = _cached(converter.get_structure_hook(field.type))
-        key = field.metadata.get("wire", field.name)
-        required = default is attrs.NOTHING
-        store = f"o.{field.name} = " if direct else f"kwargs[{field.alias!r}] = "
-        lines.append(f"    {var} = data.get({key!r}, _SLOW)")
-        lines.append(f"    if {var} is _SLOW:")
-        if required:
-            lines.append("        return _SLOW")
-        else:
-            lines.append(f"        {store}{fill}" if direct else "        pass")
-        lines.append(f"    elif {test}:")
-        lines.append(f"        {store}{build}")
-        lines.append("    else:")
-        lines.append("        return _SLOW")
-    lines.append("    return o" if direct else "    return cls(**kwargs)")
-    exec("\n".join(lines), namespace)
-    built: Callable[[dict[str, Any]], Any] = namespace["build"]
+        body += lines
+        body.append(f"o.{field.name} = v" if direct else f"kwargs[{field.alias!r}] = v")
+    head = ["def build(data, client=None):"]
+    if direct:
+        head.append("    o = _new(cls)")
+        head += [f"    o.{name} = {value}" for name, value in private]
+        tail = ["    return o"]
+    else:
+        head.append("    kwargs = {}")
+        tail = [
+            "    o = cls(**kwargs)",
+            "    o._raw = data",
+            "    o._client = client",
+            "    return o",
+        ]
+    exec("\n".join([*head, *(f"    {line}" for line in body), *tail]), namespace)
+    built: Callable[..., Any] = namespace["build"]
     return built
 
 
@@ -256,14 +307,18 @@ def _make_model_hook(cls: type[Model]) -> Callable[[Any, Any], Model]:
     fast = _fast_builder(cls)
 
     def hook(data: Any, _: Any) -> Model:
+        if fast is not None:
+            try:
+                return fast(data)  # type: ignore[no-any-return]
+            except Exception:
+                pass
         if not isinstance(data, dict):
             raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-        obj = fast(data) if fast is not None else _SLOW
-        if obj is _SLOW:
-            obj = build(data, cls)
+        obj: Model = build(data, cls)
         obj._raw = data
-        return obj  # type: ignore[no-any-return]
+        return obj
 
+    hook.fast = fast  # type: ignore[attr-defined]  # what structure_list builds pages with
     return hook
 
 
@@ -301,8 +356,16 @@ def structure_list(
             path=path,
         )
     hook = converter.get_structure_hook(cls)
+    fast = getattr(hook, "fast", None)
+    if fast is not None:
+        try:
+            # The whole page in one comprehension: no dispatch, hook or try block per item.
+            built: list[M] = [fast(item, client) for item in data]
+        except Exception:
+            pass
+        else:
+            return built
     try:
-        # One hook for the whole page: no converter dispatch and no try block per item.
         items: list[M] = [hook(item, cls) for item in data]
     except Exception:
         # Some item is wrong: build them one by one, so the error names it as it always has.

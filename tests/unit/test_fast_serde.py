@@ -10,7 +10,14 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from scale_async import Batch, Project, Task, TaskStatus
 from scale_async._engine.model import Model
-from scale_async._engine.serde import _SLOW, _fast_builder, converter
+from scale_async._engine.serde import (
+    _fast_builder,
+    _optional,
+    _Slow,
+    converter,
+    structure,
+    structure_list,
+)
 
 TASK: dict[str, Any] = {
     "task_id": "t1",
@@ -52,7 +59,6 @@ def test_fast_task_equals_cattrs_task() -> None:
     fast = _fast_builder(Task)
     assert fast is not None
     built = fast(TASK)
-    assert built is not _SLOW
     assert _fields(built) == _fields(_cattrs(Task, TASK))
     assert built.status is TaskStatus.Completed
     # Nested containers are new objects, as cattrs makes them: the raw JSON stays intact.
@@ -73,13 +79,15 @@ def test_fast_task_equals_cattrs_task() -> None:
 def test_values_of_other_types_take_the_slow_path(change: dict[str, Any]) -> None:
     fast = _fast_builder(Task)
     assert fast is not None
-    assert fast({**TASK, **change}) is _SLOW
+    with pytest.raises(_Slow):
+        fast({**TASK, **change})
 
 
 def test_a_missing_required_key_takes_the_slow_path() -> None:
     fast = _fast_builder(Task)
     assert fast is not None
-    assert fast({k: v for k, v in TASK.items() if k != "task_id"}) is _SLOW
+    with pytest.raises(KeyError):
+        fast({k: v for k, v in TASK.items() if k != "task_id"})
 
 
 def test_absent_and_null_optional_fields_are_none() -> None:
@@ -87,7 +95,103 @@ def test_absent_and_null_optional_fields_are_none() -> None:
     assert fast is not None
     data = {"task_id": "t2", "status": "pending", "type": None}
     built = fast(data)
-    assert built is not _SLOW
     assert _fields(built) == _fields(_cattrs(Task, data))
     assert built.type is None
     assert built.tags is None
+
+
+@pytest.mark.parametrize(
+    ("tp", "expected"),
+    [
+        (str, (str, False)),
+        (str | None, (str, True)),
+        (Any, (Any, True)),
+        (TaskStatus | None, (TaskStatus, True)),
+        (TaskStatus | str | None, (TaskStatus | str | None, True)),
+        (TaskStatus | str, (TaskStatus | str, False)),
+        (int | str | None, (int | str | None, False)),
+    ],
+)
+def test_optional_strips_none_only_where_the_builder_checks_it(tp: Any, expected: Any) -> None:
+    assert _optional(tp) == expected
+
+
+def test_a_fast_page_is_bound_and_keeps_its_json() -> None:
+    client = object()
+    docs = [dict(TASK, task_id=f"t{i}") for i in range(3)]
+    tasks = structure_list(docs, Task, client=client)
+    assert [t.task_id for t in tasks] == ["t0", "t1", "t2"]
+    assert all(t._client is client for t in tasks)
+    assert all(t._raw is doc for t, doc in zip(tasks, docs, strict=True))
+
+
+def test_a_page_with_an_item_for_cattrs_builds_every_item_as_alone() -> None:
+    docs = [TASK, {**TASK, "task_id": "t2", "callback_succeeded": "false"}]
+    tasks = structure_list(docs, Task, client="c")
+    alone = [structure(doc, Task, client="c") for doc in docs]
+    assert [_fields(t) for t in tasks] == [_fields(t) for t in alone]
+    assert tasks[1].callback_succeeded is False
+    assert all(t._client == "c" for t in tasks)
+
+
+def test_new_enum_values_are_remembered_as_the_hook_answers_them() -> None:
+    fast = _fast_builder(Task)
+    assert fast is not None
+    first = fast({**TASK, "status": "archived-for-this-test"})
+    again = fast({**TASK, "status": "archived-for-this-test"})
+    assert first.status is again.status
+    assert first.status == converter.structure("archived-for-this-test", TaskStatus)
+    assert isinstance(first.status, TaskStatus)
+
+
+@attrs.define(kw_only=True, eq=False)
+class _Defaults(Model):
+    name: str
+    flag: bool = False
+    items: list[str] = attrs.Factory(list)
+    count: int | None = None
+    anything: Any = None
+
+
+@attrs.define(kw_only=True, eq=False)
+class _Validated(Model):
+    name: str = attrs.field(validator=attrs.validators.min_len(1))
+    size: int | None = None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "n"},
+        {"name": "n", "flag": True, "items": ["a"], "count": 2, "anything": [1]},
+        {"name": "n", "count": None, "anything": None},
+    ],
+)
+def test_defaults_absent_and_present_as_cattrs_gives_them(data: dict[str, Any]) -> None:
+    fast = _fast_builder(_Defaults)
+    assert fast is not None
+    built = fast(data)
+    assert _fields(built) == _fields(_cattrs(_Defaults, data))
+    assert built._raw is data
+    if "items" not in data:
+        assert built.items == []
+        assert built.items is not fast(data).items  # a new default each time
+
+
+@pytest.mark.parametrize("change", [{"flag": None}, {"items": None}, {"count": "2"}])
+def test_a_null_or_other_type_where_none_is_no_value_takes_the_slow_path(
+    change: dict[str, Any],
+) -> None:
+    fast = _fast_builder(_Defaults)
+    assert fast is not None
+    with pytest.raises(_Slow):
+        fast({"name": "n", **change})
+
+
+def test_a_model_with_a_validator_is_built_through_its_init() -> None:
+    fast = _fast_builder(_Validated)
+    assert fast is not None
+    built = fast({"name": "n", "size": 3}, "client")
+    assert (built.name, built.size, built._client) == ("n", 3, "client")
+    with pytest.raises(ValueError, match="name"):
+        fast({"name": ""})
