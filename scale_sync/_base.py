@@ -12,7 +12,7 @@ from scale_async._engine.core import HttpCore
 from scale_async._engine.model import AbsentKeysRaise
 from scale_async._engine.options import forget_cached_properties
 
-from ._convert import to_sync
+from ._convert import register_runner, runner_for, to_sync
 
 if TYPE_CHECKING:
     from ._portal import PortalRunner
@@ -30,7 +30,7 @@ class _OnLoop:
     _runner: PortalRunner
 
     def _call(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        return to_sync(self._runner.call(func, *args, **kwargs), self._runner)
+        return to_sync(self._runner.call(func, *args, **kwargs))
 
     def _iterate(self, pages: Any) -> Iterator[Any]:
         """A page iterator's items, crossing the loop once per page, inside its block so
@@ -42,7 +42,7 @@ class _OnLoop:
         return self._runner.iterate(stream, _next_batch, self._to_sync)
 
     def _to_sync(self, value: Any) -> Any:
-        return to_sync(value, self._runner)
+        return to_sync(value)
 
 
 class SyncClient(_OnLoop, Generic[A]):
@@ -61,6 +61,7 @@ class SyncClient(_OnLoop, Generic[A]):
             on_fork=async_client._forget_connections, on_close=async_client.aclose
         )
         self._owns_runner = True
+        register_runner(async_client, self._runner)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._async.base_url}>"
@@ -77,6 +78,7 @@ class SyncClient(_OnLoop, Generic[A]):
         forget_cached_properties(clone)
         clone._async = async_copy
         clone._owns_runner = False
+        register_runner(async_copy, self._runner)
         return clone
 
     def close(self) -> None:
@@ -122,18 +124,24 @@ class SyncModelMixin(AbsentKeysRaise):
     """Runs a model's async helper on the loop of the sync client that produced the model.
 
     It comes first among a twin's bases, so its ``_bind`` (``Task(json, sync_client)``) and
-    the SDK's AttributeError for keys the server did not send apply to every sync twin.
+    the SDK's AttributeError for keys the server did not send apply to every sync twin. It
+    adds no slot: a twin has its model's layout, so that a model becomes its twin in place.
     """
 
-    _runner: Any
+    __slots__ = ()
+
+    _client: Any
 
     def _bind(self, client: Any) -> None:
-        if isinstance(client, SyncClient):
-            self._client, self._runner = client._async, client._runner
-        else:
-            self._client = client
+        self._client = client._async if isinstance(client, SyncClient) else client
+
+    @property
+    def _runner(self) -> Any:
+        """The loop of the sync client driving this model's async client, or None."""
+        return runner_for(self._client)
 
     def _run(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        if self._runner is None:
+        runner = self._runner
+        if runner is None:
             raise RuntimeError(f"this {type(self).__name__} is not bound to a sync client")
-        return to_sync(self._runner.call(func, self, *args, **kwargs), self._runner)
+        return to_sync(runner.call(func, self, *args, **kwargs))

@@ -1,7 +1,14 @@
-"""Turning the async core's results into their sync twins, bound to the sync client's loop."""
+"""Turning the async core's results into their sync twins.
+
+A twin has the layout of the model it mirrors (the same slots), so a model becomes its twin
+by taking the twin's class: the object the serde built is the one the sync caller gets, with
+nothing copied. Which loop runs a twin's helpers follows from the async client it is bound
+to (``runner_for``), so the twin needs no state of its own.
+"""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -10,73 +17,87 @@ import attrs
 from scale_async._engine.model import Model
 from scale_async._engine.pages import Paginator
 
-__all__ = ["register_twin", "to_sync"]
+__all__ = ["register_runner", "register_twin", "runner_for", "to_sync"]
 
 _twins: dict[type, type] = {}
-#: For each async model class, the function that makes its twin: generated once, it fills
-#: the twin's slots from the model's, which costs a fraction of the twin's ``__init__``.
-_copiers: dict[type, Callable[[Any, Any], Any]] = {}
+#: For each async model class, what makes its twin from a model: a change of class when
+#: the twin's layout allows it, else a copy through the twin's ``__init__``.
+_converters: dict[type, Callable[[Any], Any]] = {}
+#: The loop runner of each async client a sync client drives (clones of with_options too).
+_runners: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def register_runner(async_client: Any, runner: Any) -> None:
+    """Declare that ``runner``'s loop drives ``async_client`` (for the twins bound to it)."""
+    _runners[async_client] = runner
+
+
+def runner_for(async_client: Any) -> Any:
+    """The runner driving ``async_client``, None when no sync client drives it."""
+    try:
+        return _runners.get(async_client)
+    except TypeError:  # not weakly referenceable or not hashable: not a client of ours
+        return None
 
 
 def register_twin(async_cls: type, sync_cls: type) -> None:
     """Declare that results of type ``async_cls`` reach sync callers as ``sync_cls``."""
     _twins[async_cls] = sync_cls
     if issubclass(async_cls, Model):
-        _copiers[async_cls] = _make_copier(async_cls, sync_cls)
+        _converters[async_cls] = _converter(async_cls, sync_cls)
 
 
-def _make_copier(async_cls: type, twin: type) -> Callable[[Any, Any], Any]:
+def _converter(async_cls: type, twin: type) -> Callable[[Any], Any]:
+    if _same_layout(async_cls, twin):
+
+        def become(value: Any) -> Any:
+            value.__class__ = twin
+            return value
+
+        return become
     fields = attrs.fields(async_cls)
-    names = {f.name for f in fields}
-    extra = [f for f in attrs.fields(twin) if f.name not in names and f.name != "_runner"]
-    plain = (
-        getattr(twin, "__setattr__", None) is object.__setattr__
-        and not hasattr(twin, "__attrs_post_init__")
-        and not extra
-        and all(f.validator is None and f.converter is None for f in attrs.fields(twin))
-    )
-    if not plain:
 
-        def by_init(value: Any, runner: Any) -> Any:
-            copy = twin(**{f.alias: getattr(value, f.name) for f in fields})
-            copy._runner = runner
-            return copy
+    def by_init(value: Any) -> Any:
+        return twin(**{f.alias: getattr(value, f.name) for f in fields})
 
-        return by_init
-    lines = ["def copy(v, runner):", "    o = _new(twin)"]
-    lines += [f"    o.{f.name} = v.{f.name}" for f in fields]
-    lines += ["    o._runner = runner", "    return o"]
-    namespace: dict[str, Any] = {"_new": object.__new__, "twin": twin}
-    exec("\n".join(lines), namespace)
-    copier: Callable[[Any, Any], Any] = namespace["copy"]
-    return copier
+    return by_init
 
 
-def to_sync(value: Any, runner: Any) -> Any:
-    """``value`` with every model and page replaced by its sync twin (recursively)."""
-    copier = _copiers.get(type(value))
-    if copier is not None:
-        return copier(value, runner)
+def _same_layout(async_cls: type, twin: type) -> bool:
+    """Whether an ``async_cls`` object can take ``twin`` as its class (Python's own test)."""
+    probe: Any = object.__new__(async_cls)
+    try:
+        probe.__class__ = twin
+    except TypeError:
+        return False
+    return {f.name for f in attrs.fields(twin)} == {f.name for f in attrs.fields(async_cls)}
+
+
+def to_sync(value: Any) -> Any:
+    """``value`` with every model and page replaced by its sync twin (recursively).
+
+    The async core made ``value`` for this caller alone, so its models may change class.
+    """
+    convert = _converters.get(type(value))
+    if convert is not None:
+        return convert(value)
     twin = _twins.get(type(value))
     if twin is not None and isinstance(value, Paginator):
-        return value._map_into(twin, lambda item: to_sync(item, runner))
+        return value._map_into(twin, to_sync)
     if attrs.has(type(value)) and not isinstance(value, Model):
         # A result object (a bulk outcome, say) that may hold models.
         changes = {
-            f.alias: to_sync(getattr(value, f.name), runner)
-            for f in attrs.fields(type(value))
-            if f.init
+            f.alias: to_sync(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.init
         }
         return attrs.evolve(value, **changes)
     if isinstance(value, list):
-        if value and type(value[0]) in _copiers and type(value) is list:
-            first = _copiers[type(value[0])]
+        if value and type(value) is list:
             kind = type(value[0])
-            return [
-                first(item, runner) if type(item) is kind else to_sync(item, runner)
-                for item in value
-            ]
-        return [to_sync(item, runner) for item in value]
+            convert = _converters.get(kind)
+            if convert is not None:
+                # A page of one model: one look-up for the whole page.
+                return [convert(item) if type(item) is kind else to_sync(item) for item in value]
+        return [to_sync(item) for item in value]
     if isinstance(value, dict):
-        return {key: to_sync(item, runner) for key, item in value.items()}
+        return {key: to_sync(item) for key, item in value.items()}
     return value

@@ -53,8 +53,6 @@ __all__ = ["ScaleClient", "NGAScaleClient", "Task", "Tasklist", "Batch", "Batchl
 class Task(SyncModelMixin, TaskFields):
     """A Scale task. Its helper methods act on the server and update this object in place."""
 
-    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
-
     def refresh(
         self,
     ) -> None:
@@ -126,8 +124,6 @@ class Tasklist(Paginator[Task]):
 class Batch(SyncModelMixin, BatchFields):
     """A batch of tasks. Its helper methods act on the server and update this object."""
 
-    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
-
     def finalize(
         self,
     ) -> Batch:
@@ -149,8 +145,6 @@ class Batchlist(Paginator[Batch]):
 class Project(SyncModelMixin, ProjectFields):
     """A project: a task type with default parameters that its tasks inherit."""
 
-    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
-
     def get_template(
         self,
     ) -> TaskTemplate:
@@ -161,8 +155,6 @@ class Project(SyncModelMixin, ProjectFields):
 @attrs.define(kw_only=True, eq=False, repr=False)
 class Teammate(SyncModelMixin, TeammateFields):
     """A member of the team (or an invitation), bound to the client that listed it."""
-
-    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')
 
     def update_teammate_role(
         self,

@@ -37,5 +37,4 @@ def parse_callback(
     """
     bound = None if client is None else client.async_client
     event = _async.parse_callback(body, headers, auth_key=auth_key, client=bound)
-    runner = None if client is None else client._runner
-    return cast("TaskCallback[Task]", to_sync(event, runner))
+    return cast("TaskCallback[Task]", to_sync(event))

@@ -374,9 +374,8 @@ def _twin_class(name: str, base: str, imports: Imports) -> str:
         head = f"@attrs.define(kw_only=True, eq=False, repr=False)\n{head}"
     out = head + f'    """{doc}"""\n'
     if methods:
-        # Which sync client's loop runs the helpers: the sync layer's own state, kept out of
-        # the async core's models.
-        out += "\n    _runner: Any = attrs.field(default=None, repr=False, alias='_runner')\n"
+        # No field of its own: the twin keeps its model's layout, so that a model becomes
+        # its twin by a change of class (scale_sync._convert).
         out += "\n" + "\n".join(methods)
     return out
 
