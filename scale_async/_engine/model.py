@@ -28,8 +28,21 @@ def wire(name: str) -> dict[str, str]:
     return {"wire": name}
 
 
+class _ModelType(type):
+    """Models are built either way: ``Model(json, client)``, as the SDK's constructors are
+    (its users build models that way, in callback handlers), or by keyword, as attrs'
+    ``__init__`` takes them (what the serde and tests do)."""
+
+    if not TYPE_CHECKING:
+        # Type checkers see attrs' keyword-only __init__ alone.
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            if args:
+                return _from_json(cls, *args, **kwargs)
+            return type.__call__(cls, **kwargs)
+
+
 @attrs.define(kw_only=True, eq=False)
-class Model:
+class Model(metaclass=_ModelType):
     """Typed view of one JSON object from the API.
 
     Fields the API documents are typed attributes (None when the server left them out);
@@ -46,14 +59,6 @@ class Model:
     _sdk_absent: ClassVar[Mapping[str, str]] = {}
     #: How an unknown attribute is reported: the SDK's Task omits the quotes around the name.
     _sdk_missing: ClassVar[str] = "{cls!r} object has no attribute {name!r}"
-
-    if not TYPE_CHECKING:
-        # The SDK's constructors are ``Task(json, client)``, and its users build models that
-        # way (callback handlers). Keyword construction, what the serde does, is unchanged.
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-            if not args:
-                return object.__new__(cls)
-            return _from_json(cls, *args, **kwargs)
 
     def _bind(self, client: Any) -> None:
         """Attach the client whose methods the helpers call (a sync twin unwraps its own)."""
@@ -123,7 +128,6 @@ class AbsentKeysRaise:
 
 
 _Built = TypeVar("_Built", bound=Model)
-_shims: dict[type, type] = {}
 #: How ``cls(json, client)`` reads the JSON: installed by the serde, which stands on this
 #: module (so this one cannot import it).
 _readers: list[Callable[[Any, type[Any]], Any]] = []
@@ -144,17 +148,7 @@ def _from_json(cls: type[_Built], json: Any, client: Any = None) -> _Built:
             raise KeyError(field.metadata.get("wire", field.name))
     obj: _Built = _readers[-1](json, cls)
     obj._bind(client)
-    # type() now calls __init__ with (json, client), which attrs' keyword-only __init__
-    # refuses: for that one call the object wears a subclass whose __init__ takes it off.
-    shim = _shims.get(cls)
-    if shim is None:
-        shim = _shims[cls] = type(cls.__name__, (cls,), {"__slots__": (), "__init__": _unshim})
-    obj.__class__ = shim
     return obj
-
-
-def _unshim(self: Model, *args: Any, **kwargs: Any) -> None:
-    self.__class__ = type(self).__mro__[1]
 
 
 E = TypeVar("E", bound=Enum)
