@@ -41,8 +41,14 @@ class _ModelType(type):
             return type.__call__(cls, **kwargs)
 
 
+class _OwnAttributes:  # no __slots__, on purpose
+    """Gives every model a ``__dict__``: code written for the SDK's plain objects may set
+    attributes of its own on a model (``task.note = ...``), async or sync alike, since a
+    sync twin has exactly its model's layout."""
+
+
 @attrs.define(kw_only=True, eq=False)
-class Model(metaclass=_ModelType):
+class Model(_OwnAttributes, metaclass=_ModelType):
     """Typed view of one JSON object from the API.
 
     Fields the API documents are typed attributes (None when the server left them out);
