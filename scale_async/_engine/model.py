@@ -105,32 +105,66 @@ def absent_keys(
     }
 
 
+class _SentOrAbsent:
+    """A field read as the SDK's dict-backed models read it: None from a key the server did
+    not send is an AttributeError. It stands over the field's slot, which holds the value."""
+
+    __slots__ = ("key", "name", "slot")
+
+    def __init__(self, slot: Any, name: str, key: str) -> None:
+        self.slot, self.name, self.key = slot, name, key
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if value is None and self.key not in obj._raw:
+            raise AttributeError(self.name)  # __getattr__ words it, as for any absent key
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+    def __delete__(self, obj: Any) -> None:
+        self.slot.__delete__(obj)
+
+
 class AbsentKeysRaise:
     """Mixin for models that must behave as the SDK's: a field the server did not send raises
     AttributeError (``hasattr(task, "tags")`` is False) instead of reading as None.
 
-    Only None values are checked against the raw JSON, so present fields cost one compare.
+    Only the fields that can be absent (``_sdk_absent``) are read through a descriptor that
+    checks; every other attribute (``task.task_id``) is read as on any slotted class.
     """
 
     __slots__ = ()
 
-    if not TYPE_CHECKING:
-        # Hidden from type checkers, which would otherwise accept any attribute name.
-        def __getattribute__(self, name: str) -> Any:
-            value = object.__getattribute__(self, name)
-            if value is None:
-                key = type(self)._sdk_absent.get(name)
-                if key is not None and key not in object.__getattribute__(self, "_raw"):
-                    raise AttributeError(name)  # __getattr__ words it, as for any absent key
-            return value
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        absent: Mapping[str, str] = getattr(cls, "_sdk_absent", {})
+        for name, key in absent.items():
+            slot = next((vars(k)[name] for k in cls.__mro__[1:] if name in vars(k)), None)
+            if isinstance(slot, _SentOrAbsent):
+                continue  # a base already reads it so
+            if slot is not None and hasattr(slot, "__set__"):
+                setattr(cls, name, _SentOrAbsent(slot, name, key))
 
     def __repr__(self) -> str:
         # attrs' own repr would trip over the absent fields; show them as None.
         fields = attrs.fields(type(self))  # type: ignore[arg-type]
-        shown = ", ".join(
-            f"{f.name}={object.__getattribute__(self, f.name)!r}" for f in fields if f.repr
-        )
+        shown = ", ".join(f"{f.name}={_stored(self, f.name)!r}" for f in fields if f.repr)
         return f"{type(self).__name__}({shown})"
+
+
+def _stored(obj: Any, name: str) -> Any:
+    """What a field of ``obj`` holds, None for a key the server did not send."""
+    for klass in type(obj).__mro__:
+        found = vars(klass).get(name)
+        if isinstance(found, _SentOrAbsent):
+            return found.slot.__get__(obj, type(obj))
+        if found is not None:
+            break
+    return getattr(obj, name)
 
 
 _Built = TypeVar("_Built", bound=Model)
