@@ -69,32 +69,35 @@ class Http11:
         cancellation, the connection is closed before the exception leaves.
         """
         try:
-            return await self._exchange(method, target, headers, body, timeouts)
+            request = h11.Request(method=method, target=target, headers=headers)
+            await self._send(request, body, timeouts.get("write"))
+            return await self._response(timeouts.get("read"))
+        except h11.LocalProtocolError as exc:
+            await self.aclose()
+            raise httpcore.LocalProtocolError(str(exc)) from exc
         except BaseException:
             await self.aclose()
             raise
 
-    async def _exchange(
+    async def _send(
         self,
-        method: bytes,
-        target: bytes,
-        headers: Headers,
+        request: h11.Request,
         body: bytes,
-        timeouts: dict[str, float],
-    ) -> tuple[int, bytes, Headers, bytes]:
+        timeout: float | None,  # noqa: ASYNC109 - the write phase's limit
+    ) -> None:
         connection = self._h11
-        try:
-            events: list[h11.Event] = [h11.Request(method=method, target=target, headers=headers)]
-            if body:
-                events.append(h11.Data(data=body))
-            events.append(h11.EndOfMessage())
-            data = b"".join([connection.send(event) or b"" for event in events])
-        except h11.LocalProtocolError as exc:
-            raise httpcore.LocalProtocolError(str(exc)) from exc
+        events: list[h11.Event] = [request, h11.Data(data=body)] if body else [request]
+        events.append(h11.EndOfMessage())
+        data = b"".join([connection.send(event) or b"" for event in events])
         # Held by the stream until the first read, so the request leaves in one send; a
         # failed send still lets the answer be read (a server that refuses early).
-        await self._stream.write(data, timeouts.get("write"))
-        read = timeouts.get("read")
+        await self._stream.write(data, timeout)
+
+    async def _response(
+        self,
+        read: float | None,  # the read phase's limit, per read
+    ) -> tuple[int, bytes, Headers, bytes]:
+        connection = self._h11
         while True:
             event = await self._next_event(read)
             if isinstance(event, h11.Response):
