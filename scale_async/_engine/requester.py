@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
@@ -24,7 +25,7 @@ from ..exceptions import (
     ScaleTooManyRequests,
     ScaleTransportError,
 )
-from .closing import InFlight
+from .closing import InFlight, client_closed
 from .config import Timeout
 from .errors import error_for_status, error_message
 from .events import OnRequest, RequestEvent, emit, last_request_id, log_retry, request_id
@@ -75,11 +76,9 @@ class Call:
     redirect: bool = False
 
 
-#: When the logical call in progress must end: on the policy's clock (which decides whether a
-#: retry may start; tests inject it) and on the event loop's (which cuts the attempt in
-#: flight). A call made from inside another (the 409 recovery's lookup) spends what is left
-#: of the outer one.
-_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("scale_async_deadline", default=None)
+#: The logical call whose 409 recovery is running (its lookups are calls made inside it):
+#: they spend what is left of its deadline, under its scope, rather than get their own.
+_RECOVERING: ContextVar[_Attempts | None] = ContextVar("scale_async_recovering", default=None)
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -102,14 +101,40 @@ def loads(content: bytes) -> Any:
 
 
 class _Attempts:
-    """What one logical call has seen so far; the attempt number itself is tenacity's."""
+    """What one logical call has seen so far; the attempt number itself is tenacity's.
 
-    __slots__ = ("ambiguous", "count", "deadline")  # deadline: the event loop's time
+    ``deadline`` is on the policy's clock (which decides whether a retry may start; tests
+    inject it). ``root`` is the call a recovery runs inside (itself otherwise), whose
+    ``current`` names the call whose attempt a deadline would cut; ``started`` is set while
+    an attempt waits for its answer.
+    """
 
-    def __init__(self, deadline: float | None) -> None:
+    __slots__ = (
+        "ambiguous",
+        "call",
+        "count",
+        "current",
+        "deadline",
+        "requester",
+        "root",
+        "started",
+    )
+
+    def __init__(
+        self,
+        requester: Requester,
+        call: Call,
+        deadline: float | None,
+        root: _Attempts | None = None,
+    ) -> None:
+        self.requester = requester
+        self.call = call
         self.ambiguous = False
         self.count = 0  # the attempt in progress: tenacity's number, set by _attempt
         self.deadline = deadline
+        self.root = self if root is None else root
+        self.current = self
+        self.started: float | None = None
 
 
 class Requester:
@@ -160,47 +185,99 @@ class Requester:
         """Perform ``call`` and return its decoded JSON (None for an empty body).
 
         The first attempt runs on its own: the retry loop is built only once it fails in a
-        way worth retrying, so a call that succeeds pays nothing for it. One deadline bounds
-        the whole call, the attempt in flight included, and any call made inside it.
+        way worth retrying, so a call that succeeds pays nothing for it. One cancel scope
+        bounds the whole call (attempts, waits between them, and any call made inside it):
+        its deadline is the call's, and the client's ``aclose`` cancels it.
         """
-        outer = _DEADLINE.get()
+        root = _RECOVERING.get()
+        if root is not None:
+            return await self._recovering(call, root)
         policy = self.retry
-        token = None
-        if outer is not None:
-            deadline: float | None = outer[0]
-            cut: float | None = outer[1]
-        elif policy.deadline is not None:
-            deadline = policy.clock() + policy.deadline
-            cut = anyio.current_time() + policy.deadline
-            token = _DEADLINE.set((deadline, cut))
+        if policy.deadline is None:
+            attempts = _Attempts(self, call, None)
+            cut = math.inf
         else:
-            deadline = cut = None
+            attempts = _Attempts(self, call, policy.clock() + policy.deadline)
+            cut = anyio.current_time() + policy.deadline
+        in_flight = self.in_flight
+        closings = in_flight.closings
+        scope = in_flight.open(cut)
         try:
-            with self.in_flight.guard(call.method, call.path):
-                attempts = _Attempts(cut)
-                try:
-                    return await self._attempt(call, attempts, 1)
-                except Exception as exc:
-                    if not should_retry(policy, exc, replay_safe=call.replay_safe):
-                        raise
-                    first = exc
-                retrying = make_retrying(
-                    policy,
-                    replay_safe=call.replay_safe,
-                    observe=log_retry(call.method, call.path, policy.max_retries),
-                    deadline=deadline,
-                    wait_for=self._wait_for,
-                )
-                async for attempt in retrying:
-                    with attempt:
-                        number = attempt.retry_state.attempt_number
-                        if number == 1:
-                            raise first  # replayed, so that tenacity schedules what follows
-                        return await self._attempt(call, attempts, number)
+            with scope:
+                return await self._run(call, attempts)
         finally:
-            if token is not None:
-                _DEADLINE.reset(token)
+            in_flight.done(scope)
+        # Only a cancelled scope gets here: the client closed, or the deadline passed.
+        if in_flight.closings != closings:
+            raise client_closed(call.method, call.path)
+        exc, cause = self._deadline_passed(attempts)
+        raise exc from cause
+
+    async def _recovering(self, call: Call, root: _Attempts) -> Any:
+        """A call made inside ``root``'s recovery: under its scope, within its deadline."""
+        attempts = _Attempts(self, call, root.deadline, root)
+        previous, root.current = root.current, attempts
+        try:
+            result = await self._run(call, attempts)
+        except Exception:
+            root.current = previous
+            raise
+        # A cancellation leaves ``current`` naming this call, whose attempt it cut.
+        root.current = previous
+        return result
+
+    async def _run(self, call: Call, attempts: _Attempts) -> Any:
+        policy = self.retry
+        try:
+            return await self._attempt(call, attempts, 1)
+        except Exception as exc:
+            if not should_retry(policy, exc, replay_safe=call.replay_safe):
+                raise
+            first = exc
+        retrying = make_retrying(
+            policy,
+            replay_safe=call.replay_safe,
+            observe=log_retry(call.method, call.path, policy.max_retries),
+            deadline=attempts.deadline,
+            wait_for=self._wait_for,
+        )
+        async for attempt in retrying:
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                if number == 1:
+                    raise first  # replayed, so that tenacity schedules what follows
+                return await self._attempt(call, attempts, number)
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    def _deadline_passed(self, root: _Attempts) -> tuple[ScaleTransportError, BaseException | None]:
+        """The error of a call cut by its deadline (and its cause), told as the attempt it cut.
+
+        Cut between attempts (a retry's wait, the 429 gate), it is told as the next attempt,
+        cut as it started: what happens when that attempt starts past the deadline.
+        """
+        attempts = root.current
+        requester, call = attempts.requester, attempts.call
+        if attempts.started is None:
+            attempts.count += 1
+            started = time.perf_counter()
+        else:
+            started = attempts.started
+        failure = TransportFailure(
+            f"the call's deadline of {requester.retry.deadline:g} s passed",
+            sent=True,
+            retryable=False,
+        )
+        exc = ScaleTransportError(
+            requester._redact(str(failure)),
+            sent=failure.sent,
+            retryable=failure.retryable,
+            method=call.method,
+            path=call.path,
+            retries=attempts.count - 1,
+        )
+        requester._tell(call, attempts, started, None, None, exc.message)
+        requester._note_failure(call, attempts, exc)
+        return exc, chain_safe(failure)
 
     def _wait_for(self, exc: BaseException) -> float | None:
         """After a 429 the retry waits exactly as long as the client's gate stays closed."""
@@ -210,10 +287,11 @@ class Requester:
         await self.gate.wait()
         attempts.count = number
         retries = number - 1
-        started = time.perf_counter()
+        started = attempts.started = time.perf_counter()
         try:
-            response = await self._send(call, attempts.deadline)
+            response = await self._send(call)
         except TransportFailure as failure:
+            attempts.started = None
             exc: ScaleException = ScaleTransportError(
                 self._redact(str(failure)),
                 sent=failure.sent,
@@ -226,6 +304,7 @@ class Requester:
             self._note_failure(call, attempts, exc)
             # Chain to the transport's own exception, which says the most.
             raise exc from chain_safe(failure.__cause__ or failure)
+        attempts.started = None
         rid = request_id(response.headers)
         last_request_id.set(rid)
         self._tell(call, attempts, started, response.status, rid, None)
@@ -248,7 +327,11 @@ class Requester:
             )
         if isinstance(exc, ScaleDuplicateResource) and attempts.ambiguous and call.recover:
             logger.info("%s %s: 409 after an ambiguous attempt, recovering", call.method, call.path)
-            return await call.recover()
+            token = _RECOVERING.set(attempts.root)
+            try:
+                return await call.recover()
+            finally:
+                _RECOVERING.reset(token)
         self._note_failure(call, attempts, exc)
         raise exc
 
@@ -273,7 +356,7 @@ class Requester:
             "%s %s attempt %d failed: %s", call.method, call.path, attempts.count, exc.message
         )
 
-    async def _send(self, call: Call, deadline: float | None) -> RawResponse:
+    async def _send(self, call: Call) -> RawResponse:
         headers = call.headers
         content: bytes | None = None
         if call.body is not NO_BODY:
@@ -290,17 +373,7 @@ class Requester:
             headers=headers,
             timeout=self.timeout,
         )
-        if deadline is None:
-            response = await request
-        else:
-            with anyio.CancelScope(deadline=deadline) as scope:
-                response = await request
-            if scope.cancelled_caught:
-                raise TransportFailure(
-                    f"the call's deadline of {self.retry.deadline:g} s passed",
-                    sent=True,
-                    retryable=False,
-                )
+        response = await request
         logger.debug(
             "%s %s -> %d in %.1f ms",
             call.method,
