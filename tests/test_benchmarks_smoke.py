@@ -92,3 +92,15 @@ def test_transport_benchmark_runs_both_loops_and_counts_trio_connections() -> No
     assert 1 <= opened <= 4  # keep-alive: never more connections than requests in flight
     steps = float(rows[1].split("|")[6].split()[0])
     assert steps > 0
+
+
+def test_requester_benchmark_runs_both_loops_and_checks_its_calls() -> None:
+    command = [sys.executable, "-m", "benchmarks.requester"]
+    command += ["--calls", "64", "--in-flight", "4", "--repeat", "1"]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line.split() for line in done.stdout.splitlines() if "µs/call" in line]
+    assert [row[0] for row in rows] == ["asyncio", "trio"]
+    assert all(float(row[2]) > 0 for row in rows)
