@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
-import anyio
 import attrs
 import orjson
 
@@ -193,15 +192,15 @@ class Requester:
         if root is not None:
             return await self._recovering(call, root)
         policy = self.retry
-        if policy.deadline is None:
+        seconds = policy.deadline
+        if seconds is None:
             attempts = _Attempts(self, call, None)
-            cut = math.inf
+            seconds = math.inf
         else:
-            attempts = _Attempts(self, call, policy.clock() + policy.deadline)
-            cut = anyio.current_time() + policy.deadline
+            attempts = _Attempts(self, call, policy.clock() + seconds)
         in_flight = self.in_flight
         closings = in_flight.closings
-        scope = in_flight.open(cut)
+        scope = in_flight.open(seconds)
         try:
             with scope:
                 return await self._run(call, attempts)
