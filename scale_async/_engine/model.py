@@ -53,8 +53,10 @@ class Model(_OwnAttributes, metaclass=_ModelType):
 
     Fields the API documents are typed attributes (None when the server left them out);
     everything the server sent, known or not, stays in the raw JSON that ``as_dict()`` returns,
-    and any top-level key is readable as an attribute, as with the official SDK. Objects
-    compare and hash by identity, as the SDK's do.
+    and any top-level key is readable as an attribute, as with the official SDK. As in the
+    SDK, fields are the server's values themselves: a nested object or array (``metadata``,
+    ``tags``) is the very one in the raw JSON, not a copy, so listing copies nothing.
+    Objects compare and hash by identity, as the SDK's do.
     """
 
     _raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
@@ -71,7 +73,8 @@ class Model(_OwnAttributes, metaclass=_ModelType):
         self._client = client
 
     def as_dict(self) -> dict[str, Any]:
-        """The whole JSON object as the server sent it (a copy: changing it changes nothing)."""
+        """The whole JSON object as the server sent it, as a deep copy: fields share their
+        values with the model's JSON, but changing what this returns changes nothing."""
         return copy.deepcopy(self._raw)
 
     def _update_from(self, other: Model) -> None:

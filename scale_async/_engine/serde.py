@@ -52,12 +52,27 @@ def _make_list_hook(tp: Any) -> Callable[[Any, Any], list[Any]]:
         if not isinstance(value, list | tuple):
             raise TypeError(f"expected a JSON array, got {type(value).__name__}")
         items: list[Any] = structure_items(value, tp)
+        if type(value) is list and all(a is b for a, b in zip(items, value, strict=True)):
+            return value  # nothing converted: the server's array itself, as the SDK keeps it
         return items
 
     return hook
 
 
 converter.register_structure_hook_factory(_is_list, _make_list_hook)
+
+_copy_object = converter.get_structure_hook(dict[str, Any])
+
+
+def _structure_object(value: Any, tp: Any) -> dict[str, Any]:
+    # The server's object itself, as the SDK keeps it; cattrs reads any other mapping.
+    if type(value) is dict:
+        return value
+    copied: dict[str, Any] = _copy_object(value, tp)
+    return copied
+
+
+converter.register_structure_hook_func(lambda tp: tp == dict[str, Any], _structure_object)
 
 
 def str_or(tp: Any, base: type[B]) -> type[B] | None:
@@ -116,8 +131,9 @@ def _check_lines(tp: Any, i: int) -> list[str] | None:
     and, where the field needs a new object, make ``v`` that object; None for any other
     type (those models take the slow path).
 
-    Every value built is what cattrs gives for it: ``str(v)`` of a str is itself, a
-    ``dict[str, Any]`` is a new dict with the same items, an enum value its member.
+    Every value built is what cattrs gives for it: ``str(v)`` of a str is itself, an enum
+    value its member, and a JSON object or array is the server's own (shared with the raw
+    JSON, as the SDK's models share it, not copied).
     """
     if str_or(tp, Enum) is not None or (isinstance(tp, type) and issubclass(tp, Enum)):
         # One dict look-up for the values seen before; the converter's own hook (whatever
@@ -135,17 +151,17 @@ def _check_lines(tp: Any, i: int) -> list[str] | None:
     if tp in _PLAIN:
         return [f"if type(v) is not {_PLAIN[tp]}:", "    raise _Slow"]
     if get_origin(tp) is dict and get_args(tp) in ((str, Any), ()):
-        return ["if type(v) is not dict:", "    raise _Slow", "v = dict(v)"]
+        return ["if type(v) is not dict:", "    raise _Slow"]
     if get_origin(tp) is list and len(get_args(tp)) == 1:
         (item,) = get_args(tp)
         if item is Any:
-            return ["if type(v) is not list:", "    raise _Slow", "v = v[:]"]
+            return ["if type(v) is not list:", "    raise _Slow"]
         if item in _PLAIN or (get_origin(item) is dict and get_args(item) == (str, Any)):
             name = _PLAIN.get(item, "dict")
             # A loop, not all(<generator>): no object is made for the test.
             lines = ["if type(v) is not list:", "    raise _Slow", "for x in v:"]
             lines += [f"    if type(x) is not {name}:", "        raise _Slow"]
-            return [*lines, "v = v[:]" if name != "dict" else "v = [dict(x) for x in v]"]
+            return lines
     return None
 
 
@@ -252,7 +268,7 @@ def _fast_builder(cls: type[Model]) -> Callable[..., Any] | None:
 
     Generated once per model: cattrs' own function structures every value through a hook,
     copying each nested dict and list through a comprehension, which made structuring a
-    task most of the cost of listing one.
+    task most of the cost of listing one. Here nested objects and arrays are not copied.
     """
     hints = attrs.resolve_types(cls)
     direct = _direct(cls)

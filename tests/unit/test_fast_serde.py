@@ -61,9 +61,9 @@ def test_fast_task_equals_cattrs_task() -> None:
     built = fast(TASK)
     assert _fields(built) == _fields(_cattrs(Task, TASK))
     assert built.status is TaskStatus.Completed
-    # Nested containers are new objects, as cattrs makes them: the raw JSON stays intact.
-    assert built.metadata is not TASK["metadata"]
-    assert built.tags is not TASK["tags"]
+    # Nested containers are the server's own, shared with the raw JSON as the SDK shares them.
+    assert built.metadata is TASK["metadata"]
+    assert built.tags is TASK["tags"]
 
 
 @pytest.mark.parametrize(
@@ -195,3 +195,39 @@ def test_a_model_with_a_validator_is_built_through_its_init() -> None:
     assert (built.name, built.size, built._client) == ("n", 3, "client")
     with pytest.raises(ValueError, match="name"):
         fast({"name": ""})
+
+
+def _task_json() -> dict[str, Any]:
+    return {**TASK, "metadata": {"row": 1, "nested": {"a": [1, 2]}}, "tags": ["a", "b"]}
+
+
+@pytest.mark.parametrize("path", ["fast", "slow", "page"])
+def test_fields_share_the_raw_json_and_as_dict_is_an_independent_copy(path: str) -> None:
+    """As the SDK's models do, fields are the server's values themselves; as_dict() copies."""
+    data = _task_json()
+    if path == "slow":
+        data["callback_succeeded"] = "true"  # a value only cattrs reads: the slow path
+        task = structure(data, Task)
+    elif path == "page":
+        (task,) = structure_list([data], Task)
+    else:
+        task = structure(data, Task)
+    assert task._raw is data
+    assert task.metadata is data["metadata"]
+    assert task.tags is data["tags"]
+    assert task.params is data["params"]
+    copied = task.as_dict()
+    assert copied == data
+    copied["metadata"]["nested"]["a"].append(3)
+    copied["tags"].append("c")
+    assert task.metadata == {"row": 1, "nested": {"a": [1, 2]}}
+    assert task.tags == ["a", "b"]
+    assert task.as_dict()["tags"] == ["a", "b"]
+
+
+def test_a_converted_value_is_a_new_one_and_the_raw_json_stays_as_sent() -> None:
+    data = {**_task_json(), "tags": ["a", 1]}  # an item cattrs must convert
+    task = structure(data, Task)
+    assert task.tags == ["a", "1"]
+    assert data["tags"] == ["a", 1]
+    assert task.metadata is data["metadata"]
