@@ -20,6 +20,7 @@ import base64
 import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import anyio
 import anyio.lowlevel
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # httpx (with the CLI helpers it pulls in), ssl and asyncio are imported where they are first
 # used, not here: together they were two thirds of the time ``import scale_sync`` took.
 
-__all__ = ["HttpSession", "RawResponse"]
+__all__ = ["HttpSession", "RawResponse", "with_query"]
 
 
 @attrs.frozen
@@ -149,6 +150,25 @@ def _url(text: str) -> httpx.URL:
     import httpx
 
     return httpx.URL(text)
+
+
+def with_query(url: str, params: list[tuple[str, str]]) -> httpx.URL:
+    """``httpx.URL(url, params=params)`` without parsing the whole URL again.
+
+    Every page of a listing has a new ``next_token``, so its URL is never the same twice:
+    httpx re-validated the text character by character (20-45 µs a page). The parsed base
+    URL is cached; the query is urllib's encoding, which is exactly httpx's (its
+    ``QueryParams`` are ``urlencode``'s, and their characters need no further quoting).
+    """
+    import httpx
+
+    base = _url(url)
+    replace = getattr(getattr(base, "_uri_reference", None), "_replace", None)
+    if replace is None or not all(type(k) is str and type(v) is str for k, v in params):
+        return httpx.URL(url, params=tuple(params))  # another httpx, or values to convert
+    target = httpx.URL.__new__(httpx.URL)
+    target._uri_reference = replace(query=urlencode(params))
+    return target
 
 
 def _headers(settings: HttpSettings) -> list[tuple[str, str]]:
@@ -317,7 +337,7 @@ class HttpSession:
         limiter = self._limiter
         if limiter is None or self._owner is None or self._owner.inherited:
             limiter = self._open()
-        target = httpx.URL(url, params=tuple(params)) if params else _url(url)
+        target = with_query(url, params) if params else _url(url)
         request_headers = self._headers
         assert request_headers is not None
         if headers:
