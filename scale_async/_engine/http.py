@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -238,6 +238,20 @@ def _aiohttp_args(
 _TIMEOUTS: dict[tuple[float, float, float], Any] = {}
 
 
+def _answer(
+    status: int, reason: str, raw: Sequence[tuple[bytes, bytes]], body: bytes
+) -> RawResponse:
+    """A fast path's answer in plain values. A body with a content encoding (rare) is
+    decoded by httpx, exactly as for every other transport; its failures are the caller's."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+    encoding = headers.get("content-encoding")
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        import httpx
+
+        body = httpx.Response(status, headers=list(raw), content=body).content
+    return RawResponse(status=status, headers=headers, content=body, reason=reason)
+
+
 async def _read(response: httpx.Response) -> bytes:
     """The whole body. Without a content encoding the stream's bytes are the body, and
     reading them directly skips httpx's decoder chain (a tenth of a request's CPU)."""
@@ -414,7 +428,6 @@ class HttpSession:
         objects around each exchange, the URL parsed again by aiohttp from text, the
         headers converted one lookup at a time.
         """
-        import httpx
         from httpx_aiohttp.transport import map_aiohttp_exceptions
 
         session = transport.client
@@ -434,20 +447,11 @@ class HttpSession:
                         timeout=client_timeout,
                     ) as response:
                         body = await response.read()
-                        encoding = response.headers.get("Content-Encoding")
                         status, reason = response.status, response.reason or ""
                         raw = response.raw_headers
-                if encoding is not None and encoding.strip().lower() not in ("", "identity"):
-                    # Rare: let httpx decode exactly as it does for every other transport.
-                    body = httpx.Response(status, headers=raw, content=body).content
+                return _answer(status, reason, raw, body)
             except foreign_failures() as exc:
                 raise exchange_failure(exc) from exc
-        return RawResponse(
-            status=status,
-            headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},
-            content=body,
-            reason=reason,
-        )
 
     async def _send_lifo(
         self,
@@ -460,7 +464,6 @@ class HttpSession:
     ) -> RawResponse:
         """The default transport on trio, without the httpx Request and Response (as
         ``_send_aiohttp`` on asyncio): they cost a fifth of a request's CPU there."""
-        import httpx
 
         transport = self._lifo_transport
         assert transport is not None
@@ -470,18 +473,9 @@ class HttpSession:
                 status, reason, raw, body = await pool.exchange(
                     method, target, headers, content, limits
                 )
-                encoding = next((v for k, v in raw if k.lower() == b"content-encoding"), None)
-                if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
-                    # Rare: let httpx decode exactly as it does for every other transport.
-                    body = httpx.Response(status, headers=raw, content=body).content
+                return _answer(status, reason.decode("ascii", "replace"), raw, body)
             except foreign_failures() as exc:
                 raise exchange_failure(exc) from exc
-        return RawResponse(
-            status=status,
-            headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw},
-            content=body,
-            reason=reason.decode("ascii", "replace") if isinstance(reason, bytes) else "",
-        )
 
     def _with_headers(self, headers: Mapping[str, str]) -> httpx.Headers:
         """The client's headers with ``headers`` added; the usual few sets are built once."""
