@@ -199,9 +199,6 @@ def _yarl(text: str) -> Any:
     return yarl.URL(text, encoded=True)  # as httpx encoded it
 
 
-_AIOHTTP_HEADERS: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
-
-
 def merged_pairs(base: list[tuple[str, str]], extra: Mapping[str, str]) -> list[tuple[str, str]]:
     """``base`` with ``extra`` set over it, names compared without case: httpx's
     ``Headers.update``, without building a ``Headers`` for a request's one-off values."""
@@ -210,22 +207,20 @@ def merged_pairs(base: list[tuple[str, str]], extra: Mapping[str, str]) -> list[
 
 
 def _aiohttp_args(
-    url: str, headers: httpx.Headers, extra: Mapping[str, str] | None, timeout: dict[str, float]
+    url: str,
+    pairs: list[tuple[str, str]],
+    extra: Mapping[str, str] | None,
+    timeout: dict[str, float],
 ) -> tuple[Any, Any, Any]:
     """aiohttp's URL, headers and timeout for a request, the repeated ones built once.
 
     ``extra`` (a request's own headers: an idempotency key is new every time) is laid over
-    the client's headers here rather than in a new ``httpx.Headers``, a tenth of a create's CPU.
+    the client's ``pairs`` here rather than in a new ``httpx.Headers``, a tenth of a create's CPU.
     """
     import aiohttp
 
-    cached = _AIOHTTP_HEADERS.get(id(headers))
-    if cached is None or cached[0] is not headers:
-        cached = (headers, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw])
-        if len(_AIOHTTP_HEADERS) > 256:
-            _AIOHTTP_HEADERS.clear()
-        _AIOHTTP_HEADERS[id(headers)] = cached
-    pairs = merged_pairs(cached[1], extra) if extra else cached[1]
+    if extra:
+        pairs = merged_pairs(pairs, extra)
     key = (timeout["connect"], timeout["read"], timeout["pool"])
     client_timeout = _TIMEOUTS.get(key)
     if client_timeout is None:
@@ -278,6 +273,8 @@ class HttpSession:
         t = settings.timeout
         self._timeout = {"connect": t.connect, "read": t.read, "write": t.write, "pool": t.pool}
         self._headers: httpx.Headers | None = None  # built with the pool, by _open
+        #: The same headers as text pairs, as the asyncio fast path hands them to aiohttp.
+        self._header_pairs: list[tuple[str, str]] = []
         self._extra_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
         self._transports: list[httpx.AsyncBaseTransport] = []
         self._routes: dict[tuple[bytes, bytes, int | None], httpx.AsyncBaseTransport] = {}
@@ -306,6 +303,9 @@ class HttpSession:
             self.forget()
         settings = self.settings
         self._headers = httpx.Headers(_headers(settings))
+        self._header_pairs = [
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in self._headers.raw
+        ]
         ctx = ssl_context(settings.verify, settings.cert)
         limits = _limits(settings.max_connections)
         self._mounts = [] if settings.transport else _mounts(settings, ctx, limits)
@@ -374,7 +374,7 @@ class HttpSession:
             and transport.proxy is None  # type: ignore[attr-defined]
             and (not headers or all(v.isascii() for v in headers.values()))
         ):
-            url, pairs, phases = _aiohttp_args(str(target), client_headers, headers, limits)
+            url, pairs, phases = _aiohttp_args(str(target), self._header_pairs, headers, limits)
             return await self._send_aiohttp(transport, method, url, content, pairs, limiter, phases)
         request_headers = self._with_headers(headers) if headers else client_headers
         if files is None and data is None and transport is self._lifo_transport:
