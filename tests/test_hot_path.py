@@ -5,6 +5,7 @@ the attempt in flight. Real sockets on 127.0.0.1 where the transport matters.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import time
@@ -146,3 +147,27 @@ async def test_a_gzip_body_is_decoded_on_every_transport() -> None:
         async with client_for(f"http://127.0.0.1:{server.port}/v1") as client:
             task = await client.get_task("abc")
     assert task.task_id == "abc"
+
+
+async def test_a_call_leaves_nothing_for_the_cycle_collector() -> None:
+    """A call's bookkeeping is freed when the call returns: it used to refer to itself, so
+    every request left two objects that only the cycle collector frees (a listing or a bulk
+    job makes thousands of requests, and collections of the older generations grow costly)."""
+    from scale_async._engine.requester import Call, _Attempts
+
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json=task_json("t1")))
+    async with AsyncScaleClient("live_k", transport=transport) as client:
+        await client.get_task("t1")
+        gc.collect()
+        gc.disable()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            for _ in range(5):
+                await client.get_task("t1")
+            gc.collect()
+            left = [o for o in gc.garbage if isinstance(o, Call | _Attempts)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+    assert left == []

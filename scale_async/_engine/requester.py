@@ -106,16 +106,20 @@ class _Attempts:
     inject it). ``root`` is the call a recovery runs inside (itself otherwise), whose
     ``current`` names the call whose attempt a deadline would cut; ``started`` is set while
     an attempt waits for its answer.
+
+    Neither refers to the object itself (None stands for it): a call that left a cycle
+    behind would be garbage only the cycle collector frees, and a listing or bulk job makes
+    thousands of calls.
     """
 
     __slots__ = (
+        "_current",
+        "_root",
         "ambiguous",
         "call",
         "count",
-        "current",
         "deadline",
         "requester",
-        "root",
         "started",
     )
 
@@ -131,9 +135,21 @@ class _Attempts:
         self.ambiguous = False
         self.count = 0  # the attempt in progress: tenacity's number, set by _attempt
         self.deadline = deadline
-        self.root = self if root is None else root
-        self.current = self
+        self._root = root
+        self._current: _Attempts | None = None
         self.started: float | None = None
+
+    @property
+    def root(self) -> _Attempts:
+        return self if self._root is None else self._root
+
+    @property
+    def current(self) -> _Attempts:
+        return self if self._current is None else self._current
+
+    @current.setter
+    def current(self, attempts: _Attempts) -> None:
+        self._current = None if attempts is self else attempts
 
 
 class Requester:
