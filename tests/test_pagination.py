@@ -228,3 +228,45 @@ async def test_bad_prefetch_is_refused() -> None:
     async with AsyncScaleClient("k") as client:
         with pytest.raises(ValueError, match="prefetch"):
             client.get_tasks(project_name="p", prefetch=-1)
+
+
+class _Item:
+    created_at = "2026-01-01T00:00:00.000Z"
+
+
+@pytest.mark.parametrize("walk", ["one cursor", "windows"])
+async def test_the_fetching_ahead_lets_go_of_pages_the_consumer_is_done_with(walk: str) -> None:
+    """While the next page is fetched, the page before it is the consumer's alone: an item
+    the consumer has dropped is freed at once (it used to live on, held by the fetching
+    task until the next page came, and be seen by the garbage collector meanwhile)."""
+    import weakref
+
+    first: list[weakref.ref[_Item]] = []
+    second_asked = anyio.Event()
+    never = anyio.Event()
+
+    async def page(index: int) -> list[_Item]:
+        if index == 1:
+            second_asked.set()
+            await never.wait()
+        items = [_Item(), _Item()]
+        if index == 0:
+            first.extend(weakref.ref(item) for item in items)
+        return items
+
+    async def by_cursor(cursor: Any) -> tuple[list[_Item], Any]:
+        return await page(cursor or 0), (cursor or 0) + 1
+
+    async def by_window(window: Window, token: str | None) -> tuple[list[_Item], str | None]:
+        return await page(int(token or 0)), str(int(token or 0) + 1)
+
+    async def windows() -> list[Window]:
+        return [Window(None, None)]
+
+    fetch: Any = by_cursor if walk == "one cursor" else Partitioned(by_window, windows, str)
+    async with AsyncPageIterator(fetch, prefetch=1) as items:
+        taken = [await items.__anext__(), await items.__anext__()]
+        del taken
+        await second_asked.wait()
+        alive = [ref() is not None for ref in first]
+    assert alive == [False, False]

@@ -113,8 +113,14 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
                             # Every window its own cursor, pages in the order they come.
                             await walks.stream(send.send)
                             return
-                        while (page := await self._fetch_next()) is not None:
+                        while True:
+                            page = await self._fetch_next()
+                            if page is None:
+                                break
                             await send.send(page)
+                            # Not held while the next one is fetched: the consumer lets
+                            # each item go once done with it (see _walk).
+                            del page
                     except Exception as exc:
                         # Handed to the consumer, which raises it where it reads.
                         await send.send(exc)
@@ -374,6 +380,10 @@ class Partitioned(Generic[T]):
                 await emit(owned)
             if done:
                 return
+            # Let go of the page before fetching the next: the consumer, not this walk, decides
+            # how long its items live, and an item it is done with is freed at once rather than
+            # kept (and seen by the garbage collector) until the next page comes.
+            del page, owned
 
     def _keep(self, window: Window, page: list[T]) -> list[T]:
         if window.start is None and window.end is None:
