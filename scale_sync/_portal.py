@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import queue
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
@@ -129,6 +130,12 @@ class PortalRunner:
         self._refuse_reentry()
         return self._call_on(self._ensure_started(), func, *args, **kwargs)
 
+    def _call_ended(self) -> None:
+        """One call on the loop is over; the last one wakes a ``close()`` waiting for it."""
+        self._running -= 1
+        if not self._running and self._idle is not None:
+            self._idle.set()
+
     def _gone(self, portal: BlockingPortal) -> bool:
         """Whether ``close()`` has stopped (or is stopping) ``portal``."""
         return portal is self._stopping or self._portal is not portal
@@ -155,9 +162,7 @@ class PortalRunner:
                         scope.cancel()
                     return await func(*args, **kwargs)
             finally:
-                self._running -= 1
-                if not self._running and self._idle is not None:
-                    self._idle.set()
+                self._call_ended()
             raise RuntimeError("the caller was interrupted")  # nobody waits for this any more
 
         try:
@@ -186,32 +191,52 @@ class PortalRunner:
         take: Callable[[Any], Awaitable[list[Any] | None]],
         convert: Callable[[Any], list[T]],
     ) -> Iterator[T]:
-        """Yield the items of an async source, crossing the portal once per chunk.
+        """Yield the items of an async source, one chunk per request to the loop.
 
         ``source`` is an async context manager (a page iterator, a bulk stream) entered and
-        left on the loop; ``take`` gets its next chunk, None at the end. Leaving the loop
-        early (``break``, an exception, garbage collection) leaves the block on the loop,
-        which cancels whatever it still had in flight.
+        left on the loop; ``take`` gets its next chunk, None at the end. One task on the loop
+        (``_Pump``) holds the block open and takes a chunk each time the caller asks, which
+        is when it has handed out the previous one: the same pace as a call per chunk, but
+        without a task started and answered per chunk. Leaving the loop early (``break``,
+        an exception, Ctrl-C, garbage collection) cancels the pump, which leaves the block
+        on the loop and so cancels whatever it still had in flight; the caller waits for it.
         """
+        self._refuse_reentry()
         portal = self._ensure_started()
-        manager = portal.wrap_async_context_manager(source)
-        entered = manager.__enter__()
+        if self._gone(portal):
+            raise ScaleClientClosed("the client was closed")
+        pump = _Pump(self, source, take)
+        try:
+            done = portal.start_task_soon(pump.run)
+        except RuntimeError:
+            raise ScaleClientClosed("the client was closed") from None
+        ended = False
         try:
             while True:
-                chunk = self._call_on(portal, take, entered)
+                chunk = pump.answer()
                 if chunk is None:
-                    break
-                yield from convert(chunk)
-        except BaseException as exc:
-            if self._gone(portal):
-                # close() stopped the loop, which already cancelled and left the block there:
-                # nothing is left to leave (trying would raise "This portal is not running",
-                # in a finalizer "Exception ignored"), and the caller's error stands.
-                raise
-            if not manager.__exit__(type(exc), exc, exc.__traceback__):
-                raise
-            return
-        manager.__exit__(None, None, None)
+                    ended = True
+                    if self._gone(portal):
+                        raise ScaleClientClosed(
+                            "the client was closed while this call was in flight"
+                        )
+                    return
+                # Each item is let go once the caller moves on, not with the whole chunk
+                # after the next one came: a listing then holds no more than it must when
+                # the collector runs, so fewer objects live on into its older generations.
+                items = convert(chunk)[::-1]
+                del chunk
+                while items:
+                    yield items.pop()
+                pump.ask()
+        finally:
+            if not ended:
+                pump.stop()
+            # Wait for the block to be left, unless this is the loop's own thread (the garbage
+            # collector can finalise an abandoned iterator there), which must not block.
+            if threading.current_thread() is not self._thread:
+                with contextlib.suppress(Exception):  # cancelled with the loop by close()
+                    done.result()
 
     def close(self) -> None:
         """Run the client's cleanup on the loop, then stop the loop and join its thread."""
@@ -244,6 +269,94 @@ class PortalRunner:
         with anyio.move_on_after(grace):
             await self._idle.wait()
         self._idle = None
+
+
+_CHUNK, _FAILED, _END = 0, 1, 2
+
+
+class _Pump:
+    """A sync iteration's task on the loop: it takes a chunk from the source whenever the
+    caller asks, and hands it over through a queue.
+
+    The caller blocks on the queue alone, and asks through the loop's own thread-safe
+    "call soon" (what anyio's portal runs on), so a chunk costs one wake-up each way and
+    leaves next to nothing for the garbage collector. While the pump waits for the caller
+    it is not counted as running: ``close()`` does not wait for a caller that went away.
+    """
+
+    def __init__(self, runner: PortalRunner, source: Any, take: Callable[[Any], Any]) -> None:
+        self._runner = runner
+        self._source = source
+        self._take = take
+        self._answers: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+        self._asked: anyio.Event | None = None
+        self._scope: anyio.CancelScope | None = None
+        self._stopped = False
+        self._soon: Callable[[Callable[[], object]], object] | None = None
+
+    async def run(self) -> None:
+        runner = self._runner
+        try:
+            with anyio.CancelScope() as scope:
+                self._scope = scope
+                self._soon = _call_soon_from_threads(runner._backend)
+                if self._stopped:
+                    scope.cancel()
+                async with self._source as entered:
+                    while True:
+                        runner._running += 1
+                        try:
+                            chunk = await self._take(entered)
+                        finally:
+                            runner._call_ended()
+                        if chunk is None:
+                            break
+                        asked = self._asked = anyio.Event()
+                        self._answers.put((_CHUNK, chunk))
+                        del chunk
+                        await asked.wait()
+        except Exception as exc:
+            self._answers.put((_FAILED, exc))
+        finally:
+            # Always, even when cancelled: the caller never waits on a pump that is gone.
+            self._answers.put((_END, None))
+
+    def answer(self) -> Any:
+        """The next chunk (in the caller's thread), None at the end; a failure is raised."""
+        kind, value = self._answers.get()
+        if kind == _CHUNK:
+            return value
+        if kind == _FAILED:
+            raise value
+        self._answers.put((_END, None))  # the end stays the end, however often asked
+        return None
+
+    def ask(self) -> None:
+        """Have the pump take the next chunk (from the caller's thread)."""
+        asked = self._asked
+        if asked is not None and self._soon is not None:
+            self._asked = None
+            with contextlib.suppress(RuntimeError):  # the loop is gone: the pump ended too
+                self._soon(asked.set)
+
+    def stop(self) -> None:
+        """Cancel the pump (from the caller's thread), wherever it is."""
+        self._stopped = True
+        scope, soon = self._scope, self._soon
+        if scope is not None and soon is not None:
+            with contextlib.suppress(Exception):
+                soon(scope.cancel)
+
+
+def _call_soon_from_threads(backend: str) -> Callable[[Callable[[], object]], object]:
+    """The running loop's own non-blocking way for other threads to have it call a function."""
+    if backend == "trio":
+        import trio
+
+        return trio.lowlevel.current_trio_token().run_sync_soon
+    import asyncio
+
+    return asyncio.get_running_loop().call_soon_threadsafe
 
 
 @atexit.register

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 import scale_sync
+from scale_async import ScaleClientClosed
 from scale_sync import ScaleClient
 from tests.scripted import Scripted, ok, page_json, task_json
 
@@ -153,31 +154,76 @@ def test_forked_child_gets_a_fresh_loop() -> None:
         assert client.get_task("parent-again").task_id == "parent-again"
 
 
-def test_get_tasks_is_a_generator_crossing_once_per_page() -> None:
-    """get_tasks yields items lazily and costs one portal crossing per page."""
+def test_get_tasks_is_a_generator_crossing_once_per_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """get_tasks yields items lazily, and the loop is asked for one page at a time: the next
+    only once the caller has had every item of the one before; no call crosses per page."""
     pages = {
         None: page_json([task_json("a"), task_json("b")], has_more=True, token="p2"),
         "p2": page_json([task_json("c"), task_json("d")], has_more=True, token="p3"),
         "p3": page_json([task_json("e")]),
     }
     script = Scripted(lambda r: ok(pages[r.url.params.get("next_token")]))
-    with make_client(script) as client:
-        crossings = 0
-        original = client._runner._call_on  # every crossing, call() and iterate() alike
+    taken: list[int] = []  # how many items the caller had when the loop took a page
+    had = 0
+    next_page = scale_sync._base._next_page
 
-        def counting(*args: Any, **kwargs: Any) -> Any:
-            nonlocal crossings
-            crossings += 1
+    async def counting(pages: Any) -> Any:
+        taken.append(had)
+        return await next_page(pages)
+
+    monkeypatch.setattr(scale_sync._base, "_next_page", counting)
+    with make_client(script) as client:
+        calls = 0
+        original = client._runner._call_on
+
+        def crossing(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
             return original(*args, **kwargs)
 
-        client._runner._call_on = counting  # type: ignore[method-assign]
+        client._runner._call_on = crossing  # type: ignore[method-assign]
         iterator = client.get_tasks(project_name="p")
         assert script.requests == []  # nothing fetched before iteration
-        tasks = list(iterator)
+        tasks = []
+        for task in iterator:
+            had += 1
+            tasks.append(task)
     assert [t.task_id for t in tasks] == ["a", "b", "c", "d", "e"]
     assert all(isinstance(t, scale_sync.Task) for t in tasks)
     assert len(script.requests) == 3
-    assert crossings == 3 + 1  # three pages, then the end-of-listing probe
+    assert taken == [0, 2, 4, 5]  # three pages, then the end-of-listing probe
+    assert calls == 0
+
+
+def test_an_item_the_caller_dropped_is_freed_before_the_page_ends() -> None:
+    """The sync iterator lets go of each item as it hands it out, not with its whole page."""
+    import weakref
+
+    script = Scripted(ok(page_json([task_json("a"), task_json("b"), task_json("c")])))
+    with make_client(script) as client:
+        tasks = client.get_tasks(project_name="p")
+        first = weakref.ref(next(tasks))
+        second = next(tasks)
+        freed = first() is None
+        rest = [second.task_id, *(t.task_id for t in tasks)]
+    assert freed
+    assert rest == ["b", "c"]
+
+
+def test_close_does_not_wait_for_a_half_read_listing() -> None:
+    """A listing the caller stopped reading holds nothing running on the loop: close()
+    returns at once instead of giving it the grace period of a call in flight."""
+    script = Scripted(
+        lambda r: ok(page_json([task_json("a"), task_json("b")], has_more=True, token="more"))
+    )
+    client = make_client(script)
+    tasks = client.get_tasks(project_name="p", prefetch=0)
+    assert next(tasks).task_id == "a"
+    started = time.monotonic()
+    client.close()
+    assert time.monotonic() - started < 2  # the grace period is 5 s
+    with pytest.raises(ScaleClientClosed):
+        list(tasks)
 
 
 def test_breaking_out_stops_fetching() -> None:
