@@ -20,7 +20,7 @@ import base64
 import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 import anyio
 import anyio.lowlevel
@@ -167,8 +167,23 @@ def with_query(url: str, params: list[tuple[str, str]]) -> httpx.URL:
     if replace is None or not all(type(k) is str and type(v) is str for k, v in params):
         return httpx.URL(url, params=tuple(params))  # another httpx, or values to convert
     target = httpx.URL.__new__(httpx.URL)
-    target._uri_reference = replace(query=urlencode(params))
+    target._uri_reference = replace(query="&".join([f"{_q(k)}={_q(v)}" for k, v in params]))
     return target
+
+
+#: Quoted query texts: a listing sends the same keys and filters with every page.
+_QUOTED: dict[str, str] = {}
+
+
+def _q(text: str) -> str:
+    """``text`` quoted as ``urlencode`` quotes it, remembered for the next page."""
+    quoted = _QUOTED.get(text)
+    if quoted is None:
+        quoted = quote_plus(text)
+        if len(_QUOTED) >= 4096:  # a cursor is new every page: keep the memory bounded
+            _QUOTED.clear()
+        _QUOTED[text] = quoted
+    return quoted
 
 
 def _headers(settings: HttpSettings) -> list[tuple[str, str]]:

@@ -15,15 +15,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import anyio
 from anyio.abc import TaskGroup
 
-if TYPE_CHECKING:
-    from anyio.streams.memory import MemoryObjectReceiveStream
-
 from ..exceptions import ScaleInvalidResponse
+from .ahead import Ahead
 from .checks import require_int
 from .pages import Paginator
 from .partitions import Walk, Window, parse_time, plan_splits
@@ -74,7 +72,7 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         self._buffer: list[T] = []
         self._prefetch = prefetch
         self._group: TaskGroup | None = None
-        self._ahead: MemoryObjectReceiveStream[list[T] | BaseException] | None = None
+        self._ahead: Ahead[list[T]] | None = None
 
     async def _fetch_next(self) -> list[T] | None:
         if self._done:
@@ -89,41 +87,37 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         """The next page of items, or None once the listing is exhausted."""
         if self._ahead is None:
             return await self._fetch_next()
-        try:
-            page = await self._ahead.receive()
-        except anyio.EndOfStream:
-            return None
+        page = await self._ahead.get()
         if isinstance(page, BaseException):
             raise page
         return page
 
     async def __aenter__(self) -> AsyncPageIterator[T]:
         if self._prefetch and self._group is None:
-            send, self._ahead = anyio.create_memory_object_stream[list[T] | BaseException](
-                self._prefetch
-            )
+            ahead = self._ahead = Ahead[list[T]](self._prefetch)
 
             fetch = self._fetch_page
             walks = fetch if isinstance(fetch, Partitioned) and not self._started else None
 
             async def produce() -> None:
-                async with send:
-                    try:
-                        if walks is not None:
-                            # Every window its own cursor, pages in the order they come.
-                            await walks.stream(send.send)
-                            return
-                        while True:
-                            page = await self._fetch_next()
-                            if page is None:
-                                break
-                            await send.send(page)
-                            # Not held while the next one is fetched: the consumer lets
-                            # each item go once done with it (see _walk).
-                            del page
-                    except Exception as exc:
-                        # Handed to the consumer, which raises it where it reads.
-                        await send.send(exc)
+                try:
+                    if walks is not None:
+                        # Every window its own cursor, pages in the order they come.
+                        await walks.stream(ahead.put)
+                        return
+                    while True:
+                        page = await self._fetch_next()
+                        if page is None:
+                            break
+                        await ahead.put(page)
+                        # Not held while the next one is fetched: the consumer lets each
+                        # item go once done with it (see _walk).
+                        del page
+                except Exception as exc:
+                    # Handed to the consumer, which raises it where it reads.
+                    await ahead.put(exc)
+                finally:
+                    ahead.end()
 
             self._group = anyio.create_task_group()
             await self._group.__aenter__()
@@ -135,10 +129,8 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         self._done = True
         if group is not None:
             group.cancel_scope.cancel()
-        # Closed before awaiting: a cancellation of the caller re-raised by the group's exit
-        # must not leave the stream to the garbage collector (an "Unclosed" ResourceWarning).
         if self._ahead is not None:
-            self._ahead.close()
+            self._ahead.leave()
         if group is not None:
             await group.__aexit__(None, None, None)
 

@@ -50,3 +50,13 @@ def test_the_base_url_is_left_as_it_was() -> None:
     second = with_query("https://h/x", [("a", "2")])
     assert (str(first), str(second)) == ("https://h/x?a=1", "https://h/x?a=2")
     assert str(httpx.URL("https://h/x")) == "https://h/x"
+
+
+def test_the_remembered_quoting_stays_bounded() -> None:
+    """Every page brings a new cursor: what is remembered of the quoting cannot grow forever."""
+    from scale_async._engine import http
+
+    for n in range(10_000):
+        with_query("https://h/x", [("next_token", f"token-{n}")])
+    assert len(http._QUOTED) <= 4096
+    assert str(with_query("https://h/x", [("a b", "c&d")])) == "https://h/x?a+b=c%26d"
