@@ -276,7 +276,7 @@ class TasksAPI(ClientCore):
             cursor = keyset_cursor(page)
             if cursor is not None:
                 trail.follow((window, cursor), shown=cursor)
-            return list(page), cursor
+            return page, cursor  # the page is a list of its tasks: no copy
 
         if partitions == 1:
             whole = Window(None, None)

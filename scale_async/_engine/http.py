@@ -450,7 +450,7 @@ class HttpSession:
             session = transport.client = transport.get_client()
         async with limiter:
             try:
-                with map_aiohttp_exceptions():
+                try:
                     async with session.request(
                         method,
                         url,
@@ -464,6 +464,11 @@ class HttpSession:
                         body = await response.read()
                         status, reason = response.status, response.reason or ""
                         raw = response.raw_headers
+                except Exception:
+                    # Mapped to httpx's exceptions only when it fails: the mapping's context
+                    # manager costs a generator and its frames on every request.
+                    with map_aiohttp_exceptions():
+                        raise
                 return _answer(status, reason, raw, body)
             except foreign_failures() as exc:
                 raise exchange_failure(exc) from exc
