@@ -34,8 +34,11 @@ class _OnLoop:
 
     def _iterate(self, pages: Any) -> Iterator[Any]:
         """A page iterator's items, crossing the loop once per page, inside its block so
-        that it prefetches."""
-        return self._runner.iterate(pages, _next_page, self._to_sync)
+        that it prefetches; each item is built (``pages.finish``) as the caller reaches it."""
+        finish = pages.finish
+        if finish is None:
+            return self._runner.iterate(pages, _next_chunk, self._to_sync)
+        return self._runner.iterate(pages, _next_chunk, lambda raw: self._to_sync(finish(raw)))
 
     def _stream(self, stream: Any) -> Iterator[Any]:
         """A bulk stream's results, a batch of ready ones per crossing."""
@@ -93,8 +96,8 @@ class SyncClient(_OnLoop, Generic[A]):
         self.close()
 
 
-async def _next_page(pages: Any) -> Any:
-    return await pages.next_page()
+async def _next_chunk(pages: Any) -> Any:
+    return await pages.next_chunk()
 
 
 async def _next_batch(stream: Any) -> Any:

@@ -189,12 +189,13 @@ class PortalRunner:
         self,
         source: Any,
         take: Callable[[Any], Awaitable[list[Any] | None]],
-        convert: Callable[[Any], list[T]],
+        convert: Callable[[Any], T],
     ) -> Iterator[T]:
         """Yield the items of an async source, one chunk per request to the loop.
 
         ``source`` is an async context manager (a page iterator, a bulk stream) entered and
-        left on the loop; ``take`` gets its next chunk, None at the end. One task on the loop
+        left on the loop; ``take`` gets its next chunk, None at the end, and ``convert`` makes
+        each of its items what the caller gets, in the caller's thread. One task on the loop
         (``_Pump``) holds the block open and takes a chunk each time the caller asks, which
         is when it has handed out the previous one: the same pace as a call per chunk, but
         without a task started and answered per chunk. Leaving the loop early (``break``,
@@ -224,10 +225,10 @@ class PortalRunner:
                 # Each item is let go once the caller moves on, not with the whole chunk
                 # after the next one came: a listing then holds no more than it must when
                 # the collector runs, so fewer objects live on into its older generations.
-                items = convert(chunk)[::-1]
+                items = chunk[::-1]
                 del chunk
                 while items:
-                    yield items.pop()
+                    yield convert(items.pop())
                 pump.ask()
         finally:
             if not ended:

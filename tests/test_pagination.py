@@ -10,7 +10,7 @@ import anyio
 import httpx
 import pytest
 
-from scale_async import AsyncScaleClient, ScaleResourceNotFound, TaskType
+from scale_async import AsyncScaleClient, ScaleInvalidResponse, ScaleResourceNotFound, TaskType
 from scale_async._engine.pagination import AsyncPageIterator, Partitioned
 from scale_async._engine.partitions import Window, format_time, parse_time, split
 from scale_async.testing import IN_PROCESS_BASE_URL, FakeScaleAPI
@@ -270,3 +270,62 @@ async def test_the_fetching_ahead_lets_go_of_pages_the_consumer_is_done_with(wal
         await second_asked.wait()
         alive = [ref() is not None for ref in first]
     assert alive == [False, False]
+
+
+async def test_pages_fetched_ahead_hold_json_and_tasks_are_built_as_reached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page waiting for the caller is its JSON; each task is built when the caller comes to
+    it, so a listing's garbage is freed as it goes instead of a page at a time."""
+    import scale_async._api.tasks as tasks_module
+
+    built: list[str] = []
+    real = tasks_module.structurer  # type: ignore[attr-defined]  # what get_tasks builds with
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        one = real(*args, **kwargs)
+
+        def build(doc: Any) -> Any:
+            built.append(doc["task_id"])
+            return one(doc)
+
+        return build
+
+    monkeypatch.setattr(tasks_module, "structurer", counting)
+    script = Scripted(endless_pages)
+    client = AsyncScaleClient("k", transport=httpx.MockTransport(script))
+    async with client, client.get_tasks(project_name="p", prefetch=2) as tasks:
+        first = await tasks.__anext__()
+        await anyio.sleep(0.05)  # the pages ahead arrive meanwhile
+        fetched = len(script.requests)
+        second = await tasks.__anext__()
+    assert fetched >= 3
+    assert (first.task_id, second.task_id) == ("t0", "t1")
+    assert built == ["t0", "t1"]
+
+
+async def test_a_malformed_task_fails_where_the_caller_reaches_it() -> None:
+    """The tasks before it come as they are; the bad one is the library's own error, on the
+    async client and the sync one alike."""
+    import scale_sync
+
+    bad = task_json("b")
+    del bad["status"]
+    script = Scripted(lambda _: ok(page_json([task_json("a"), bad, task_json("c")])))
+    seen: list[str] = []
+
+    async def async_listing() -> None:
+        client = AsyncScaleClient("k", transport=httpx.MockTransport(script))
+        async with client, client.get_tasks(project_name="p") as tasks:
+            async for task in tasks:
+                seen.append(task.task_id)
+
+    def sync_listing() -> None:
+        with scale_sync.ScaleClient("k", transport=httpx.MockTransport(script)) as client:
+            seen.extend(task.task_id for task in client.get_tasks(project_name="p"))
+
+    with pytest.raises(ScaleInvalidResponse, match="status"):
+        await async_listing()
+    with pytest.raises(ScaleInvalidResponse, match="status"):
+        await anyio.to_thread.run_sync(sync_listing)
+    assert seen == ["a", "a"]

@@ -165,13 +165,13 @@ def test_get_tasks_is_a_generator_crossing_once_per_page(monkeypatch: pytest.Mon
     script = Scripted(lambda r: ok(pages[r.url.params.get("next_token")]))
     taken: list[int] = []  # how many items the caller had when the loop took a page
     had = 0
-    next_page = scale_sync._base._next_page
+    next_page = scale_sync._base._next_chunk
 
     async def counting(pages: Any) -> Any:
         taken.append(had)
         return await next_page(pages)
 
-    monkeypatch.setattr(scale_sync._base, "_next_page", counting)
+    monkeypatch.setattr(scale_sync._base, "_next_chunk", counting)
     with make_client(script) as client:
         calls = 0
         original = client._runner._call_on

@@ -13,7 +13,7 @@ from .._engine.cursors import CursorTrail
 from .._engine.pagination import AsyncPageIterator, Partitioned, keyset_cursor
 from .._engine.partitions import Window, parse_time, split
 from .._engine.requester import Call
-from .._engine.serde import structure_list
+from .._engine.serde import structure_list, structurer
 from .._engine.wire import check_query_keys, segment
 from ..exceptions import ScaleDuplicateResource, ScaleInvalidResponse
 from ..tasks import (
@@ -35,6 +35,12 @@ __all__ = ["TasksAPI", "require_tags"]
 PROJECT_OR_BATCH = "At least one of project_name or batch_name must be provided."
 
 _PAGE_KEYS = ("docs", "total", "limit", "offset", "has_more")
+
+
+def _created_at(doc: Any) -> str | None:
+    """A listed task's ``created_at`` as the server sent it (None if it is not text)."""
+    created = doc.get("created_at") if type(doc) is dict else None
+    return created if type(created) is str else None
 
 
 def check_task_page(data: Any) -> None:
@@ -206,9 +212,7 @@ class TasksAPI(ClientCore):
         ``unique_id``, ``include_attachment_url``, ``limited_response``. Any other name raises
         ``ScaleInvalidRequest`` before a request is sent.
         """
-        check_query_keys("tasks", kwargs, TASKS_QUERY_KEYS)
-        data = await self._call(Call(method="GET", path="tasks", params=kwargs))
-        check_task_page(data)
+        data = await self._task_page(kwargs)
         docs = structure_list(data["docs"], Task, client=self, method="GET", path="tasks")
         return Tasklist(
             docs,
@@ -218,6 +222,13 @@ class TasksAPI(ClientCore):
             data["has_more"],
             data.get("next_token"),
         )
+
+    async def _task_page(self, query: dict[str, Any]) -> dict[str, Any]:
+        """One ``GET /tasks`` page as JSON, its shape checked (not its tasks)."""
+        check_query_keys("tasks", query, TASKS_QUERY_KEYS)
+        data = await self._call(Call(method="GET", path="tasks", params=query))
+        check_task_page(data)
+        return data  # type: ignore[no-any-return]
 
     def get_tasks(
         self,
@@ -271,16 +282,19 @@ class TasksAPI(ClientCore):
 
         trail = CursorTrail("next_token", method="GET", path="tasks")
 
-        async def fetch(window: Window, token: str | None) -> tuple[list[Task], str | None]:
-            page = await self.tasks(**{**query, **window.query()}, next_token=token)
-            cursor = keyset_cursor(page)
+        async def fetch(window: Window, token: str | None) -> tuple[list[Any], str | None]:
+            # The tasks are built as the caller reaches them (``finish``), not with the page:
+            # pages fetched ahead hold only their JSON.
+            data = await self._task_page({**query, **window.query(), "next_token": token})
+            cursor = keyset_cursor(data)
             if cursor is not None:
                 trail.follow((window, cursor), shown=cursor)
-            return page, cursor  # the page is a list of its tasks: no copy
+            return data["docs"], cursor
 
+        finish = structurer(Task, client=self, method="GET", path="tasks")
         if partitions == 1:
             whole = Window(None, None)
-            return AsyncPageIterator(partial(fetch, whole), prefetch=prefetch)
+            return AsyncPageIterator(partial(fetch, whole), prefetch=prefetch, finish=finish)
 
         async def windows() -> list[Window]:
             start = created_after or await self._listing_start(project_name, batch_name)
@@ -290,8 +304,8 @@ class TasksAPI(ClientCore):
             return split(parse_time(start), end, partitions)
 
         # GET /tasks lists newest first, so a busy window's rest can be split among walks.
-        walk = Partitioned(fetch, windows, lambda task: task.created_at, newest_first=True)
-        return AsyncPageIterator(walk, prefetch=prefetch)
+        walk = Partitioned(fetch, windows, _created_at, newest_first=True)
+        return AsyncPageIterator(walk, prefetch=prefetch, finish=finish)
 
     async def _listing_start(self, project_name: str | None, batch_name: str | None) -> str | None:
         """When the tasks of a batch (or else a project) can start: its own creation."""

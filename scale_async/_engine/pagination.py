@@ -12,10 +12,10 @@ stream itself, which is why the two share this module (a little over 400 lines).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import anyio
 from anyio.abc import TaskGroup
@@ -23,7 +23,6 @@ from anyio.abc import TaskGroup
 from ..exceptions import ScaleInvalidResponse
 from .ahead import Ahead
 from .checks import require_int
-from .pages import Paginator
 from .partitions import Walk, Window, parse_time, plan_splits
 
 __all__ = [
@@ -46,13 +45,14 @@ FetchPage = Callable[[Any], Awaitable[tuple[list[T], Any]]]
 FetchIndexed = Callable[[int], Awaitable[tuple[list[T], int]]]
 
 
-def keyset_cursor(page: Paginator[Any]) -> str | None:
-    """The cursor after a ``next_token`` page, None after the last one."""
-    if not page.has_more:
+def keyset_cursor(page: Mapping[str, Any]) -> str | None:
+    """The cursor after a ``next_token`` page (its JSON), None after the last one."""
+    if not page["has_more"]:
         return None
-    if not page.next_token:
+    token = page.get("next_token")
+    if not token:
         raise ScaleInvalidResponse("page says has_more but carries no next_token")
-    return page.next_token
+    return str(token)
 
 
 class AsyncPageIterator(AsyncIterator[T], Generic[T]):
@@ -63,8 +63,32 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
     sync client always iterates this way.
     """
 
-    def __init__(self, fetch_page: FetchPage[T], first: Any = None, *, prefetch: int = 0) -> None:
+    @overload
+    def __init__(
+        self, fetch_page: FetchPage[T], first: Any = None, *, prefetch: int = 0
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        fetch_page: FetchPage[Any],
+        first: Any = None,
+        *,
+        prefetch: int = 0,
+        finish: Callable[[Any], T],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        fetch_page: FetchPage[Any],
+        first: Any = None,
+        *,
+        prefetch: int = 0,
+        finish: Callable[[Any], T] | None = None,
+    ) -> None:
+        """``finish`` builds each item from what the pages hold, as the caller reaches it."""
         require_int("prefetch", prefetch, low=0)
+        self._finish = finish
         self._fetch_page = fetch_page
         self._cursor = first
         self._done = False
@@ -85,6 +109,19 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
 
     async def next_page(self) -> list[T] | None:
         """The next page of items, or None once the listing is exhausted."""
+        page = await self.next_chunk()
+        finish = self._finish
+        if page is None or finish is None:
+            return page
+        return [finish(item) for item in page]
+
+    @property
+    def finish(self) -> Callable[[Any], T] | None:
+        """What builds an item from what ``next_chunk`` gives (None: the items themselves)."""
+        return self._finish
+
+    async def next_chunk(self) -> list[Any] | None:
+        """The next page as fetched, its items not yet built (see ``finish``)."""
         if self._ahead is None:
             return await self._fetch_next()
         page = await self._ahead.get()
@@ -147,11 +184,12 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         # 0.18 µs an item on CPython 3.11.)
         buffer = self._buffer
         while not buffer:
-            page = await self.next_page()
+            page = await self.next_chunk()
             if page is None:
                 raise StopAsyncIteration
             buffer = self._buffer = page[::-1]
-        return buffer.pop()
+        finish = self._finish
+        return buffer.pop() if finish is None else finish(buffer.pop())
 
     async def aclose(self) -> None:
         """Stop the iteration; nothing more is fetched."""

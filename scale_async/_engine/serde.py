@@ -391,6 +391,23 @@ def structure_list(
     return items
 
 
+def structurer(
+    cls: type[M], *, client: Any = None, method: str = "", path: str = ""
+) -> Callable[[Any], M]:
+    """``structure`` for one ``cls`` and ``client``, looked up once: for items built one by one."""
+    fast = getattr(converter.get_structure_hook(cls), "fast", None)
+
+    def one(data: Any) -> M:
+        if fast is not None:
+            try:
+                return fast(data, client)  # type: ignore[no-any-return]
+            except Exception:
+                pass
+        return structure(data, cls, client=client, method=method, path=path)
+
+    return one
+
+
 def _read_for_construction(json: Any, cls: type[Any]) -> Any:
     """``cls(json, client)``: the converter's reading, any failure a ``TypeError``."""
     try:
