@@ -57,6 +57,18 @@ def time_import(module: str, extra: Mapping[str, str]) -> float:
     return float(done.stdout.split()[-1])
 
 
+def warm_bytecode(variants: Mapping[str, tuple[str, Mapping[str, str]]]) -> None:
+    """Import every variant once with its ``extra`` environment, writing bytecode there."""
+    for module, extra in variants.values():
+        warm = {k: v for k, v in _env(extra).items() if k != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run(
+            [sys.executable, "-c", f"import {module}"],
+            check=True,
+            env=warm,
+            cwd=tempfile.gettempdir(),
+        )
+
+
 def interleaved(
     variants: Mapping[str, tuple[str, Mapping[str, str]]], repeat: int
 ) -> dict[str, list[float]]:
@@ -135,14 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                     {**extra, "PYTHONPATH": args.baseline},
                 )
             if cache is not None and extra:
-                warm = {k: v for k, v in _env(extra).items() if k != "PYTHONDONTWRITEBYTECODE"}
-                for module, variant_extra in variants.values():
-                    subprocess.run(
-                        [sys.executable, "-c", f"import {module}"],
-                        check=True,
-                        env={**warm, **variant_extra},
-                        cwd=tempfile.gettempdir(),
-                    )
+                warm_bytecode(variants)
             samples = interleaved(variants, args.repeat)
             load = os.getloadavg()[0]
             print(f"\n{condition}: {args.repeat} interleaved rounds, load {load:.2f}")
