@@ -93,12 +93,12 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
         self._cursor = first
         self._done = False
         self._started = False
-        self._buffer: list[T] = []
+        self._buffer: list[Any] = []  # the page in hand, its items as fetched
         self._prefetch = prefetch
         self._group: TaskGroup | None = None
-        self._ahead: Ahead[list[T]] | None = None
+        self._ahead: Ahead[list[Any]] | None = None
 
-    async def _fetch_next(self) -> list[T] | None:
+    async def _fetch_next(self) -> list[Any] | None:
         if self._done:
             return None
         self._started = True
@@ -131,7 +131,7 @@ class AsyncPageIterator(AsyncIterator[T], Generic[T]):
 
     async def __aenter__(self) -> AsyncPageIterator[T]:
         if self._prefetch and self._group is None:
-            ahead = self._ahead = Ahead[list[T]](self._prefetch)
+            ahead = self._ahead = Ahead[list[Any]](self._prefetch)
 
             fetch = self._fetch_page
             walks = fetch if isinstance(fetch, Partitioned) and not self._started else None
