@@ -3,8 +3,8 @@
 The sync client hands out these very classes: they have no helpers that would need a twin.
 """
 
-from scale_async import exceptions as _async
 from scale_async.exceptions import *
 
-__all__ = []
-__all__ += _async.__all__
+# Imported by name (not built with ``+=`` from an aliased module), so that type checkers see
+# the names as this module's too, and so as the package's ``scale_sync.ScaleException``.
+from scale_async.exceptions import __all__ as __all__

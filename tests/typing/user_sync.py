@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import scale_sync
+import scale_sync.exceptions
 from scale_sync import BatchStatus, TaskReviewStatus, TaskStatus, TaskType
 
 
@@ -34,4 +35,10 @@ def report(client: scale_sync.ScaleClient) -> list[str]:
         created.add_tags(["x"])
     raw: object = client.api.post_request("projects/p/setOntology", body={"ontology": ["a"]})
     lines.append(repr(raw))
+    try:
+        client.get_task("t")
+    except scale_sync.ScaleResourceNotFound as exc:  # the exceptions, from the package too
+        lines.append(exc.message)
+    except scale_sync.exceptions.ScaleException as exc:
+        lines.append(str(exc))
     return lines
