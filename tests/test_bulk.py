@@ -516,3 +516,31 @@ async def test_tags_from_an_async_iterable() -> None:
 
         result = await client.add_tasks_tags(ids(), ["x"])
     assert len(result.updated) == 4
+
+
+async def test_cancel_batch_lists_the_next_page_while_the_cancels_run() -> None:
+    """The batch's next page is fetched while the cancels of the page before are in flight:
+    listed on demand, every page cost the workers a round trip of waiting."""
+    from tests.scripted import ok, page_json, task_json
+
+    second_page_asked = anyio.Event()
+    seen_before_first_cancel_ended: list[bool] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tasks"):
+            if request.url.params.get("next_token") == "p2":
+                second_page_asked.set()
+                return ok(page_json([task_json("c"), task_json("d")]))
+            return ok(page_json([task_json("a"), task_json("b")], has_more=True, token="p2"))
+        task_id = request.url.path.rsplit("/", 2)[-2]
+        if not seen_before_first_cancel_ended:
+            with anyio.move_on_after(2):
+                await second_page_asked.wait()
+            seen_before_first_cancel_ended.append(second_page_asked.is_set())
+        return ok(task_json(task_id, status="canceled"))
+
+    transport = httpx.MockTransport(handler)
+    async with AsyncScaleClient("test_k", transport=transport) as client:
+        result = await client.cancel_batch("b", concurrency=1)
+    assert sorted(item.task_id for item in result.cancelled) == ["a", "b", "c", "d"]
+    assert seen_before_first_cancel_ended == [True]

@@ -372,10 +372,12 @@ class BulkAPI(TasksAPI):
         cancels them concurrently. Tasks that finish meanwhile are reported as skipped.
         """
         require_text("batch_name", batch_name)
-        pending = self.get_tasks(batch_name=batch_name, status=TaskStatus.Pending)
-        return await self.cancel_tasks(
-            pending, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress
-        )
+        # In a block, so that the next pages are fetched while the cancels run: listed on
+        # demand, the workers would wait out a page's round trip every page.
+        async with self.get_tasks(batch_name=batch_name, status=TaskStatus.Pending) as pending:
+            return await self.cancel_tasks(
+                pending, concurrency=concurrency, clear_unique_id=clear_unique_id, progress=progress
+            )
 
     async def _update_tasks(
         self,
