@@ -10,7 +10,6 @@ in-process; nothing else about the command changes.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import os
@@ -18,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .._engine.redact import forms
 from ._exit import API_ERROR, FAILED, INTERRUPTED, OK, UNREACHABLE, USAGE, CliError
 
 if TYPE_CHECKING:
@@ -58,23 +58,16 @@ def _secrets(argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
     return [secret for secret in found if len(secret) >= 4]
 
 
-def _encodings(secret: str) -> list[str]:
-    """The forms a key travels in: as is, and base64 as HTTP Basic sends it (``key:``)."""
-    forms = [secret]
-    for raw in (f"{secret}:", secret):
-        encoded = base64.b64encode(raw.encode()).decode()
-        forms += [encoded, encoded.rstrip("=")]
-    return forms
-
-
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret, in every form, replaced by ``***``.
+    """``text`` with every secret, in every form the library masks it in, replaced by ``***``.
 
-    argparse echoes unknown arguments, and a server may echo the Authorization header.
+    argparse echoes unknown arguments, and a server may echo the Authorization header. The
+    forms (base64 as HTTP Basic sends it, URL and JSON escapes...) are the library's own.
     """
-    for secret in secrets:
-        for form in sorted(set(_encodings(secret)), key=len, reverse=True):
-            text = text.replace(form, "***")
+    for form in sorted(
+        {form for secret in secrets for form in forms(secret)}, key=len, reverse=True
+    ):
+        text = text.replace(form, "***")
     return text
 
 

@@ -523,3 +523,13 @@ def test_a_cancelled_main_task_is_reported_as_ctrl_c() -> None:
     with pytest.raises(KeyboardInterrupt):
         run_async(cancelled)
     assert run_async(fine) == 7
+
+
+def test_the_cli_masks_every_form_the_library_masks() -> None:
+    """The CLI's own output masks the same spellings as the library's logs and errors: the
+    URL and JSON escapes and the URL-safe base64 too, which it used to let through."""
+    from scale_async._engine.redact import forms
+
+    secret = "live_a/b+c\\d"
+    for form in forms(secret):
+        assert redact(f"echoed: {form}.", [secret]) == "echoed: ***."
