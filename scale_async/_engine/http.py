@@ -171,19 +171,9 @@ def with_query(url: str, params: list[tuple[str, str]]) -> httpx.URL:
     return target
 
 
-#: Quoted query texts: a listing sends the same keys and filters with every page.
-_QUOTED: dict[str, str] = {}
-
-
-def _q(text: str) -> str:
-    """``text`` quoted as ``urlencode`` quotes it, remembered for the next page."""
-    quoted = _QUOTED.get(text)
-    if quoted is None:
-        quoted = quote_plus(text)
-        if len(_QUOTED) >= 4096:  # a cursor is new every page: keep the memory bounded
-            _QUOTED.clear()
-        _QUOTED[text] = quoted
-    return quoted
+#: ``text`` quoted as ``urlencode`` quotes it, remembered: a listing sends the same keys and
+#: filters with every page (a cursor is new every page, hence the bound).
+_q = functools.lru_cache(maxsize=4096)(quote_plus)
 
 
 def _headers(settings: HttpSettings) -> list[tuple[str, str]]:

@@ -58,5 +58,5 @@ def test_the_remembered_quoting_stays_bounded() -> None:
 
     for n in range(10_000):
         with_query("https://h/x", [("next_token", f"token-{n}")])
-    assert len(http._QUOTED) <= 4096
+    assert http._q.cache_info().currsize <= 4096
     assert str(with_query("https://h/x", [("a b", "c&d")])) == "https://h/x?a+b=c%26d"
